@@ -1,0 +1,229 @@
+"""`python -m segdash`: import, check, batches, rollback, restore, demo and template.
+
+A thin face of the library: it parses options, calls the importer or the store, and prints.
+Exit codes: 0 done, 1 refused (errors in a file, or the database said no), 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from segdash.importer import CheckResult, check_files, import_files, read_upload
+from segdash.importer.issues import SEVERITY_LABELS, Issue
+from segdash.importer.spec import WORKBOOK_KIND_LABELS
+from segdash.store import Store, StoreError
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+KIND_ALIASES = {
+    "plan": "plan", "åtgärdsplan": "plan", "atgardsplan": "plan",
+    "followup": "followup", "uppföljning": "followup", "uppfoljning": "followup",
+    "indicators": "indicators", "indikatorer": "indicators",
+}  # fmt: skip
+
+
+class UsageError(Exception):
+    pass
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "okänd användare"
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 60) -> str:
+    """Rows as aligned columns; long cells are shortened so each row stays on one line."""
+
+    def cell(value: object) -> str:
+        text = "" if value is None else " ".join(str(value).split())
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    cells = [[cell(h) for h in headers]] + [[cell(v) for v in row] for row in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def format_issues(issues: Sequence[Issue]) -> str:
+    rows = [
+        (SEVERITY_LABELS[i.severity], i.file, i.sheet, i.row or "", i.column, i.value, i.message)
+        for i in issues
+    ]
+    headers = ("Typ", "Fil", "Blad", "Rad", "Kolumn", "Värde", "Meddelande")
+    table = format_table(headers[:-1], [r[:-1] for r in rows], max_width=30)
+    # The message goes on its own line under each row: it is the part people read in full.
+    lines = table.splitlines()
+    out = lines[:2]
+    for line, issue in zip(lines[2:], issues, strict=True):
+        out.append(line)
+        out.append("    " + issue.message)
+    return "\n".join(out)
+
+
+def _summary(check: CheckResult) -> str:
+    parts = []
+    for f in check.files:
+        counts = ", ".join(f"{table}: {len(frame)}" for table, frame in f.frames.items())
+        parts.append(f"  {f.name}: {counts or 'inga rader'}")
+    return "\n".join(parts)
+
+
+def _load(paths: Sequence[str]) -> list:
+    uploads = []
+    for name in paths:
+        path = Path(name)
+        if not path.is_file():
+            raise UsageError(f"Filen {name} finns inte.")
+        uploads.append(read_upload(path))
+    return uploads
+
+
+def _print_check(check: CheckResult, out) -> None:
+    if check.issues:
+        print(format_issues(check.issues), file=out)
+        print(file=out)
+    n_err, n_warn = len(check.errors), len(check.warnings)
+    print(f"{n_err} fel, {n_warn} varningar.", file=out)
+
+
+def cmd_check(args: argparse.Namespace, store: Store) -> int:
+    check = check_files(store, _load(args.files))
+    _print_check(check, sys.stdout)
+    if check.ok:
+        print("Filerna kan importeras:\n" + _summary(check))
+        return EXIT_OK
+    print("Filerna kan inte importeras förrän felen är rättade.")
+    return EXIT_REFUSED
+
+
+def cmd_import(args: argparse.Namespace, store: Store) -> int:
+    result = import_files(store, _load(args.files), args.who or _os_user())
+    _print_check(result.check, sys.stdout)
+    if result.status == "refused":
+        print("Inget importerades: rätta felen och försök igen.")
+        return EXIT_REFUSED
+    if result.status == "already_imported":
+        print("Inget nytt att importera: filerna är redan importerade.")
+        return EXIT_OK
+    ids = ", ".join(str(b) for b in result.batch_ids)
+    print(f"Importerat som import {ids}:\n" + _summary(result.check))
+    return EXIT_OK
+
+
+def cmd_batches(args: argparse.Namespace, store: Store) -> int:
+    batches = store.batches()
+    if batches.empty:
+        print("Inga importer ännu.")
+        return EXIT_OK
+    rows = []
+    for b in batches.itertuples():
+        counts = json.loads(b.row_counts)
+        rows.append(
+            (
+                b.batch_id,
+                "aktiv" if b.state == "active" else "återkallad",
+                b.kind + (" (exempel)" if b.is_demo else ""),
+                b.file_name,
+                b.imported_at.strftime("%Y-%m-%d %H:%M"),
+                b.imported_by,
+                sum(counts.values()),
+                b.sha256[:12],
+            )
+        )
+    print(format_table(("Import", "Läge", "Typ", "Fil", "Tid", "Av", "Rader", "SHA-256"), rows))
+    return EXIT_OK
+
+
+def _set_state(args: argparse.Namespace, store: Store, active: bool) -> int:
+    store.set_batch_state(args.batch, active, args.who or _os_user())
+    verb = "återaktiverad" if active else "återkallad; de tidigare värdena gäller igen"
+    print(f"Import {args.batch} är {verb}.")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace, store: Store) -> int:
+    from segdash.seed import load_demo
+
+    if store.has_data():
+        print("Databasen innehåller redan importer; exempeldata läses bara in i en tom databas.")
+        return EXIT_REFUSED
+    result = load_demo(store)
+    _print_check(result.check, sys.stdout)
+    if result.status != "imported":
+        return EXIT_REFUSED
+    print(f"Exempeldata inläst som import {', '.join(map(str, result.batch_ids))}.")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace, store: Store | None) -> int:
+    from segdash.templates import build_template
+
+    kind = KIND_ALIASES.get(args.kind.casefold())
+    if kind is None:
+        raise UsageError(f"Okänd malltyp {args.kind!r}. Välj plan, followup eller indicators.")
+    Path(args.path).write_bytes(build_template(kind))
+    print(f"Mall för {WORKBOOK_KIND_LABELS[kind]} sparad i {args.path}.")
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m segdash",
+        description="segdash: uppföljning av åtgärdsplanen mot segregation.",
+    )
+    parser.add_argument("--db", help="databasfil (annars SEGDASH_DB, eller data/segdash.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    p = sub.add_parser("import", help="kontrollera och importera filer (allt eller inget)")
+    p.add_argument("files", nargs="+", metavar="FIL")
+    p.add_argument("--who", help="vem som importerar (annars inloggad användare)")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("check", help="kontrollera filer utan att importera")
+    p.add_argument("files", nargs="+", metavar="FIL")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("batches", help="visa importhistoriken")
+    p.set_defaults(func=cmd_batches)
+
+    for name, active, text in (
+        ("rollback", False, "återkalla en import; de tidigare värdena gäller igen"),
+        ("restore", True, "återaktivera en återkallad import"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("batch", type=int, metavar="IMPORT", help="importens nummer (se batches)")
+        p.add_argument("--who", help="vem som gör ändringen (annars inloggad användare)")
+        p.set_defaults(func=lambda a, s, active=active: _set_state(a, s, active))
+
+    p = sub.add_parser("demo", help="läs in exempeldata i en tom databas")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("template", help="spara en tom mall (plan, followup eller indicators)")
+    p.add_argument("kind", metavar="TYP", help="plan, followup eller indicators")
+    p.add_argument("path", metavar="FIL", help="var mallen ska sparas (.xlsx)")
+    p.set_defaults(func=cmd_template, needs_db=False)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if not getattr(args, "needs_db", True):
+            return args.func(args, None)
+        with Store(args.db) as store:
+            return args.func(args, store)
+    except UsageError as exc:
+        print(f"segdash: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"segdash: {exc}", file=sys.stderr)
+        return EXIT_REFUSED

@@ -1,0 +1,152 @@
+"""The plan's fixed vocabulary: statuses, development areas, offices, districts, sexes, periods.
+
+These lists are the built-in master data. The database is seeded with them on creation
+(the system batch), and the master-data sheets of a plan workbook may add to or rename them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Status:
+    code: str
+    label: str  # Swedish label used in the UI and in spreadsheets
+    aliases: tuple[str, ...]
+
+
+STATUSES: tuple[Status, ...] = (
+    Status("not_started", "Ej påbörjad", ("ej startad", "not started", "not_started")),
+    Status(
+        "on_track",
+        "Pågår enligt plan",
+        ("pågår", "påbörjad", "pågående", "ongoing", "on track", "on_track"),
+    ),
+    Status(
+        "at_risk",
+        "Pågår med avvikelse",
+        ("försenad", "avvikelse", "delayed", "at risk", "at_risk"),
+    ),
+    Status("done", "Genomförd", ("klar", "avslutad", "slutförd", "done", "completed")),
+    Status("cancelled", "Avbruten", ("utgår", "stoppad", "cancelled", "canceled")),
+)
+STATUS_CODES: tuple[str, ...] = tuple(s.code for s in STATUSES)
+STATUS_LABELS: dict[str, str] = {s.code: s.label for s in STATUSES}
+
+# Colour-blind safe palette (Okabe-Ito), one fixed colour per status everywhere.
+STATUS_COLOURS: dict[str, str] = {
+    "not_started": "#999999",  # grey
+    "on_track": "#0072B2",  # blue
+    "at_risk": "#E69F00",  # orange
+    "done": "#009E73",  # bluish green
+    "cancelled": "#CC79A7",  # reddish purple
+}
+
+DEVELOPMENT_AREAS: tuple[tuple[int, str], ...] = (
+    (1, "Ökad trygghet, gemenskap och delaktighet i samhället"),
+    (2, "Fler i arbete eller meningsfull sysselsättning"),
+    (3, "Utbildning för att barn och vuxna ska nå sin fulla potential"),
+    (4, "Trivsamma livsmiljöer för ett sammanhållet Linköping"),
+    (5, "En rikare fritid för alla"),
+)
+
+OFFICES: tuple[tuple[str, str], ...] = (
+    ("KLF", "Kommunledningsförvaltningen"),
+    ("SBF", "Samhällsbyggnadsförvaltningen"),
+    ("KFF", "Kultur- och fritidsförvaltningen"),
+    ("SOF", "Social- och omsorgsförvaltningen"),
+    ("UBF", "Utbildningsförvaltningen"),
+    ("IAF", "Integrations- och arbetsmarknadsförvaltningen"),
+    ("UTF", "Utförarförvaltningen"),
+)
+
+FOCUS_DISTRICTS: tuple[str, ...] = ("Berga", "Ryd", "Skäggetorp")
+MUNICIPALITY = "Linköping"
+
+# district_type values, as written in the `Områden` master-data sheet
+DISTRICT_TYPES: tuple[str, ...] = ("fokus", "referens", "jämförelse")
+DISTRICTS: tuple[tuple[str, str, str], ...] = (
+    ("Berga", "Berga", "fokus"),
+    ("Ryd", "Ryd", "fokus"),
+    ("Skäggetorp", "Skäggetorp", "fokus"),
+    ("Linköping", "Linköping", "referens"),
+)
+ALL_DISTRICTS_WORDS: tuple[str, ...] = ("alla", "all", "samtliga")
+
+SEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("T", "Totalt", ("t", "totalt", "total", "alla", "all", "båda")),
+    ("K", "Kvinnor", ("k", "kvinnor", "kvinna", "women", "female", "f", "w")),
+    ("M", "Män", ("m", "män", "man", "men", "male")),
+)
+
+YES_WORDS = ("ja", "j", "yes", "y", "true", "sant", "1", "x")
+NO_WORDS = ("nej", "n", "no", "false", "falskt", "0")
+
+# --- Follow-up periods -------------------------------------------------------------------
+# A period is a year ("2021") or a part of one ("2022-T1", "2022-H1", "2022-Q3").
+
+_PART_END_MONTH = {
+    "T1": 4, "T2": 8, "T3": 12,
+    "H1": 6, "H2": 12,
+    "Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12,
+}  # fmt: skip
+
+_PERIOD_PATTERNS = (
+    re.compile(r"^(?P<year>\d{4})$"),
+    re.compile(r"^(?P<year>\d{4})\s*[-–/ ]?\s*(?P<part>[THQ][1-4])$"),
+    re.compile(r"^(?P<part>[THQ][1-4])\s*[-–/ ]?\s*(?P<year>\d{4})$"),
+    re.compile(r"^(?:HELÅR|HELÅRET|ÅR)\s*(?P<year>\d{4})$"),
+    re.compile(r"^(?:DELÅR|DELÅRET)\s*(?P<year>\d{4})$"),
+)
+
+
+def parse_period(text: object) -> str | None:
+    """Normalise a period as analysts write it; None when it is not a period.
+
+    >>> parse_period("T1 2022"), parse_period("Delår 2022"), parse_period(2021.0)
+    ('2022-T1', '2022-H1', '2021')
+    """
+    if text is None:
+        return None
+    if isinstance(text, float) and text.is_integer():
+        text = int(text)
+    s = " ".join(str(text).split()).upper()
+    for i, pat in enumerate(_PERIOD_PATTERNS):
+        m = pat.match(s)
+        if not m:
+            continue
+        year = int(m.group("year"))
+        if not 1900 <= year <= 2100:
+            return None
+        part = m.groupdict().get("part")
+        if i == 4:
+            part = "H1"
+        if part is None:
+            return str(year)
+        if part not in _PART_END_MONTH:
+            return None
+        return f"{year}-{part}"
+    return None
+
+
+def period_year(period: str) -> int:
+    return int(period[:4])
+
+
+def period_sort_key(period: str) -> tuple[int, int, int]:
+    """Chronological order: by year, then by the month the period ends; a whole year last."""
+    year = period_year(period)
+    if len(period) == 4:
+        return (year, 12, 1)
+    return (year, _PART_END_MONTH[period[5:]], 0)
+
+
+def period_label(period: str) -> str:
+    """Swedish label: '2022' -> 'Helår 2022', '2022-T2' -> 'Tertial 2 2022'."""
+    if len(period) == 4:
+        return f"Helår {period}"
+    part = period[5:]
+    name = {"T": "Tertial", "H": "Halvår", "Q": "Kvartal"}[part[0]]
+    return f"{name} {part[1]} {period[:4]}"

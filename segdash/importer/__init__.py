@@ -1,0 +1,230 @@
+"""The one import path: read files, check every row, and load them as batches in one transaction.
+
+The CLI, the upload page and the demo data all come through `check_files` and `import_files`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path, PurePath
+
+import pandas as pd
+
+from segdash.config import Limits
+from segdash.importer import normalise, spec
+from segdash.importer.issues import ERROR, WARNING, FileRejected, Issue
+from segdash.importer.reader import TEXT_SUFFIXES, read_sheets
+from segdash.importer.tables import Table, recognise
+from segdash.store import Store
+
+__all__ = [
+    "CheckResult", "FileCheck", "ImportResult", "Issue", "UploadedFile", "check_files",
+    "import_files", "read_upload",
+]  # fmt: skip
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass(frozen=True)
+class UploadedFile:
+    name: str  # the file name as the user gave it; never used as a path
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def display_name(self) -> str:
+        # Only the last part of whatever the browser or shell sent, without control characters.
+        base = PurePath(self.name.replace("\\", "/")).name
+        clean = "".join(ch for ch in base if ch.isprintable())
+        return clean[:200] or "namnlös fil"
+
+
+def read_upload(path: str | Path) -> UploadedFile:
+    path = Path(path)
+    return UploadedFile(path.name, path.read_bytes())
+
+
+@dataclass
+class FileCheck:
+    """What one file holds once checked."""
+
+    name: str
+    sha256: str
+    kinds: list[str] = field(default_factory=list)  # sheet kinds found, in processing order
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # table -> rows to insert
+    already_imported: dict | None = None  # the earlier batch of an identical file
+
+    @property
+    def batch_kind(self) -> str:
+        kinds = [k for k, sheets in spec.WORKBOOK_KINDS.items() if sheets[0] in self.kinds]
+        if not kinds and "indicators" in self.kinds:
+            kinds = ["indicators"]
+        return ",".join(kinds) or "master"
+
+    @property
+    def row_count(self) -> int:
+        return sum(len(f) for f in self.frames.values())
+
+
+@dataclass
+class CheckResult:
+    files: list[FileCheck]
+    issues: list[Issue]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def new_files(self) -> list[FileCheck]:
+        return [f for f in self.files if f.already_imported is None]
+
+    def issues_frame(self) -> pd.DataFrame:
+        from segdash.importer.issues import issues_frame_columns
+
+        return pd.DataFrame([i.as_row() for i in self.issues], columns=issues_frame_columns())
+
+
+@dataclass
+class ImportResult:
+    status: str  # "imported", "refused" or "already_imported"
+    check: CheckResult
+    batch_ids: list[int] = field(default_factory=list)
+
+    @property
+    def issues(self) -> list[Issue]:
+        return self.check.issues
+
+
+def check_files(
+    store: Store,
+    files: Sequence[UploadedFile],
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+) -> CheckResult:
+    """Read and check files together (a plan and its follow-up may come in one upload)."""
+    limits = limits or Limits.from_env()
+    report = progress or (lambda fraction, text: None)
+    issues: list[Issue] = []
+    if not files:
+        return CheckResult([], [Issue(ERROR, "Ingen fil att importera.")])
+    checks: list[FileCheck] = []
+    tables: list[tuple[FileCheck, Table]] = []
+    seen: dict[str, str] = {}
+    for n, upload in enumerate(files):
+        name = upload.display_name
+        report(n / max(len(files), 1) * 0.5, f"Läser {name} …")
+        check = FileCheck(name, upload.sha256)
+        checks.append(check)
+        if check.sha256 in seen:
+            issues.append(Issue(WARNING, f"Filen är samma som {seen[check.sha256]} och hoppas över.", name))
+            check.already_imported = {"batch_id": None}
+            continue
+        seen[check.sha256] = name
+        earlier = store.find_batch_by_sha256(check.sha256)
+        if earlier is not None:
+            check.already_imported = earlier
+            issues.append(_already_imported_issue(name, earlier))
+            continue
+        try:
+            sheets = read_sheets(upload.data, name, limits)
+        except FileRejected as rejected:
+            issues.append(Issue(ERROR, rejected.message, name))
+            continue
+        is_csv = PurePath(name).suffix.lower() in TEXT_SUFFIXES or not upload.data.startswith(b"PK")
+        found, found_issues = recognise(sheets, name, is_csv)
+        issues.extend(found_issues)
+        if not found and not any(i.is_error for i in found_issues):
+            issues.append(
+                Issue(ERROR, "Filen innehåller inget blad som känns igen, så inget kan importeras.", name)
+            )
+        tables.extend((check, table) for table in found)
+
+    report(0.5, "Kontrollerar raderna …")
+    ctx = normalise.Context(store.reference_data())
+    ordered = sorted(tables, key=lambda ft: spec.PROCESSING_ORDER.index(ft[1].spec.kind))
+    for n, (check, table) in enumerate(ordered):
+        report(0.5 + 0.5 * n / max(len(ordered), 1), f"Kontrollerar {table.sheet} i {check.name} …")
+        frame, table_issues = normalise.NORMALISERS[table.spec.kind](table, ctx)
+        issues.extend(table_issues)
+        target = normalise.TABLE_FOR_KIND[table.spec.kind]
+        if target in check.frames:
+            frame = pd.concat([check.frames[target], frame], ignore_index=True)
+        check.frames[target] = frame
+        if table.spec.kind not in check.kinds:
+            check.kinds.append(table.spec.kind)
+    files_with_errors = {i.file for i in issues if i.is_error}
+    for check in checks:
+        if check.kinds and check.row_count == 0 and check.name not in files_with_errors:
+            issues.append(Issue(ERROR, "Filen innehåller inga rader att importera.", check.name))
+    report(1.0, "Klart.")
+    return CheckResult(checks, _in_file_order(issues, [c.name for c in checks]))
+
+
+def _in_file_order(issues: list[Issue], names: list[str]) -> list[Issue]:
+    order = {name: n for n, name in enumerate(names)}
+    return sorted(
+        issues, key=lambda i: (order.get(i.file, 0), i.sheet, i.row or 0)
+    )
+
+
+def _already_imported_issue(name: str, earlier: dict) -> Issue:
+    when = pd.Timestamp(earlier["imported_at"]).strftime("%Y-%m-%d %H:%M")
+    text = (
+        f"Filen är redan importerad: import {earlier['batch_id']} ({earlier['file_name']}, "
+        f"{when}, av {earlier['imported_by']})."
+    )
+    if earlier["state"] != "active":
+        return Issue(
+            ERROR,
+            text + f" Den importen är återkallad; återaktivera import {earlier['batch_id']} "
+            "i stället för att importera filen igen.",
+            name,
+        )
+    return Issue(WARNING, text + " Den hoppas över.", name)
+
+
+def import_files(
+    store: Store,
+    files: Sequence[UploadedFile],
+    imported_by: str,
+    *,
+    is_demo: bool = False,
+    limits: Limits | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Check the files and, if nothing is wrong, write each new one as a batch, all or nothing.
+
+    The check runs again under the write lock, so the data it was checked against cannot
+    change before the rows are written.
+    """
+
+    def check_and_load(cur) -> ImportResult:
+        check = check_files(store, files, limits, progress)
+        if not check.ok:
+            return ImportResult("refused", check)
+        if not check.new_files:
+            return ImportResult("already_imported", check)
+        batch_ids = [
+            store.insert_batch(
+                cur, kind=f.batch_kind, file_name=f.name, sha256=f.sha256,
+                imported_by=imported_by, frames=f.frames, is_demo=is_demo,
+            )  # fmt: skip
+            for f in check.new_files
+        ]
+        return ImportResult("imported", check, batch_ids)
+
+    return store.write(check_and_load)

@@ -1,0 +1,29 @@
+"""Filling an empty database with the demo workbooks in `data/demo`, through the normal importer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from segdash.importer import ImportResult, import_files, read_upload
+from segdash.store import Store
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DEMO_DIR = DATA_DIR / "demo"
+DEMO_IMPORTER = "segdash (exempeldata)"
+
+
+def demo_files() -> list[Path]:
+    return sorted(DEMO_DIR.glob("*.xlsx"))
+
+
+def load_demo(store: Store) -> ImportResult:
+    """Import every demo workbook as example data (flagged, so the app can say so)."""
+    files = [read_upload(path) for path in demo_files()]
+    return import_files(store, files, DEMO_IMPORTER, is_demo=True)
+
+
+def ensure_demo(store: Store) -> ImportResult | None:
+    """Load the demo data into a database that has never had any; otherwise do nothing."""
+    if store.has_data():
+        return None
+    return load_demo(store)

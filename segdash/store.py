@@ -1,0 +1,461 @@
+"""The DuckDB database: opening and migrating it, read cursors, and the one write path.
+
+Nothing else in segdash opens a connection. Every import is a batch; every fact row carries
+its batch id; the current data is "the newest active batch wins per key", exposed as the
+`current_*` views. Rolling a batch back only marks it inactive, so nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+import duckdb
+import pandas as pd
+
+from segdash import domain
+
+DEFAULT_DB_PATH = Path("data") / "segdash.duckdb"
+SYSTEM_BATCH_ID = 0
+
+T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """A problem with the database file that the user can act on; the message is Swedish."""
+
+
+def db_path_from_env() -> str:
+    return os.environ.get("SEGDASH_DB") or str(DEFAULT_DB_PATH)
+
+
+# --- Schema --------------------------------------------------------------------------------
+# Each entry migrates from version i to i + 1. Never edit a released entry; append a new one.
+
+_V1 = """
+CREATE TABLE import_batch (
+    batch_id     INTEGER PRIMARY KEY,
+    kind         VARCHAR NOT NULL,   -- workbook kinds in the file, comma separated
+    file_name    VARCHAR NOT NULL,
+    sha256       VARCHAR NOT NULL,
+    imported_by  VARCHAR NOT NULL,
+    imported_at  TIMESTAMP NOT NULL,
+    row_counts   VARCHAR NOT NULL,   -- JSON object: sheet kind -> rows
+    state        VARCHAR NOT NULL CHECK (state IN ('active', 'inactive')),
+    is_demo      BOOLEAN NOT NULL DEFAULT false
+);
+CREATE TABLE batch_event (
+    event_no  INTEGER PRIMARY KEY,   -- order of events, also within one second
+    batch_id  INTEGER NOT NULL,
+    event     VARCHAR NOT NULL CHECK (event IN ('import', 'rollback', 'restore')),
+    actor     VARCHAR NOT NULL,
+    event_at  TIMESTAMP NOT NULL
+);
+CREATE TABLE development_area (
+    batch_id INTEGER NOT NULL, area_no INTEGER NOT NULL, name VARCHAR NOT NULL
+);
+CREATE TABLE office (
+    batch_id INTEGER NOT NULL, code VARCHAR NOT NULL, name VARCHAR NOT NULL
+);
+CREATE TABLE district (
+    batch_id INTEGER NOT NULL, code VARCHAR NOT NULL, name VARCHAR NOT NULL,
+    district_type VARCHAR NOT NULL
+);
+CREATE TABLE indicator (
+    batch_id INTEGER NOT NULL, code VARCHAR NOT NULL, name VARCHAR NOT NULL, unit VARCHAR,
+    higher_is_better BOOLEAN, area_no INTEGER, source VARCHAR, definition VARCHAR
+);
+CREATE TABLE action (
+    batch_id INTEGER NOT NULL, plan_year INTEGER NOT NULL, action_no VARCHAR NOT NULL,
+    area_no INTEGER NOT NULL, title VARCHAR NOT NULL, description VARCHAR,
+    lead_office VARCHAR NOT NULL, partner_offices VARCHAR[] NOT NULL,
+    districts VARCHAR[] NOT NULL, start_when VARCHAR, end_when VARCHAR
+);
+CREATE TABLE action_status (
+    batch_id INTEGER NOT NULL, plan_year INTEGER NOT NULL, action_no VARCHAR NOT NULL,
+    period VARCHAR NOT NULL, status VARCHAR NOT NULL, progress DOUBLE, comment VARCHAR,
+    reported_office VARCHAR
+);
+CREATE TABLE indicator_value (
+    batch_id INTEGER NOT NULL, indicator_code VARCHAR NOT NULL, district_code VARCHAR NOT NULL,
+    year INTEGER NOT NULL, sex VARCHAR NOT NULL, value DOUBLE, target DOUBLE, source VARCHAR
+);
+
+-- The current data: rows of active batches, the newest batch winning per key.
+CREATE VIEW current_development_area AS
+    SELECT t.area_no, t.name, t.batch_id FROM development_area t
+    JOIN import_batch b USING (batch_id) WHERE b.state = 'active'
+    QUALIFY row_number() OVER (PARTITION BY t.area_no ORDER BY t.batch_id DESC) = 1;
+CREATE VIEW current_office AS
+    SELECT t.code, t.name, t.batch_id FROM office t
+    JOIN import_batch b USING (batch_id) WHERE b.state = 'active'
+    QUALIFY row_number() OVER (PARTITION BY t.code ORDER BY t.batch_id DESC) = 1;
+CREATE VIEW current_district AS
+    SELECT t.code, t.name, t.district_type, t.batch_id FROM district t
+    JOIN import_batch b USING (batch_id) WHERE b.state = 'active'
+    QUALIFY row_number() OVER (PARTITION BY t.code ORDER BY t.batch_id DESC) = 1;
+CREATE VIEW current_indicator AS
+    SELECT t.code, t.name, t.unit, t.higher_is_better, t.area_no, t.source, t.definition,
+           t.batch_id
+    FROM indicator t JOIN import_batch b USING (batch_id) WHERE b.state = 'active'
+    QUALIFY row_number() OVER (PARTITION BY t.code ORDER BY t.batch_id DESC) = 1;
+-- A plan year is replaced as a whole: the newest active batch holding that year wins.
+CREATE VIEW current_action AS
+    SELECT t.plan_year, t.action_no, t.area_no, t.title, t.description, t.lead_office,
+           t.partner_offices, t.districts, t.start_when, t.end_when, t.batch_id
+    FROM action t
+    JOIN (SELECT a.plan_year, max(a.batch_id) AS batch_id
+          FROM action a JOIN import_batch b USING (batch_id)
+          WHERE b.state = 'active' GROUP BY a.plan_year) newest
+      USING (plan_year, batch_id);
+CREATE VIEW current_action_status AS
+    SELECT t.plan_year, t.action_no, t.period, t.status, t.progress, t.comment,
+           t.reported_office, t.batch_id
+    FROM action_status t JOIN import_batch b USING (batch_id) WHERE b.state = 'active'
+    QUALIFY row_number() OVER (
+        PARTITION BY t.plan_year, t.action_no, t.period ORDER BY t.batch_id DESC) = 1;
+CREATE VIEW current_indicator_value AS
+    SELECT t.indicator_code, t.district_code, t.year, t.sex, t.value, t.target, t.source,
+           t.batch_id
+    FROM indicator_value t JOIN import_batch b USING (batch_id) WHERE b.state = 'active'
+    QUALIFY row_number() OVER (
+        PARTITION BY t.indicator_code, t.district_code, t.year, t.sex
+        ORDER BY t.batch_id DESC) = 1;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Frame columns for each fact table, in table order after batch_id. The importer's normalised
+# frames carry exactly these columns.
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "development_area": ("area_no", "name"),
+    "office": ("code", "name"),
+    "district": ("code", "name", "district_type"),
+    "indicator": (
+        "code", "name", "unit", "higher_is_better", "area_no", "source", "definition",
+    ),
+    "action": (
+        "plan_year", "action_no", "area_no", "title", "description", "lead_office",
+        "partner_offices", "districts", "start_when", "end_when",
+    ),
+    "action_status": (
+        "plan_year", "action_no", "period", "status", "progress", "comment", "reported_office",
+    ),
+    "indicator_value": (
+        "indicator_code", "district_code", "year", "sex", "value", "target", "source",
+    ),
+}  # fmt: skip
+
+
+def _translate_open_error(path: str, exc: Exception) -> StoreError:
+    text = str(exc)
+    pid = re.search(r"PID (\d+)", text)
+    if "lock" in text.lower():
+        who = f" (process {pid.group(1)})" if pid else ""
+        return StoreError(
+            f"Databasen {path} används av en annan process{who}. Bara en process i taget "
+            "kan skriva till den: stäng appen eller kommandot som har den öppen och försök igen."
+        )
+    if "not a valid DuckDB database" in text or "not a duckdb" in text.lower():
+        return StoreError(
+            f"Filen {path} är ingen segdash-databas (inte en DuckDB-fil). "
+            "Ange en annan fil med SEGDASH_DB eller flytta undan den här."
+        )
+    if "version" in text.lower() and "storage" in text.lower():
+        return StoreError(
+            f"Databasen {path} är skapad av en nyare DuckDB-version än den som är installerad. "
+            "Uppdatera segdash."
+        )
+    return StoreError(f"Databasen {path} kunde inte öppnas: {text}")
+
+
+class Store:
+    """The owner of one DuckDB file: `read()` gives a cursor, `write(fn)` is the write path."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = str(path) if path is not None else db_path_from_env()
+        if self.path != ":memory:" and not self.path.startswith("md:"):
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(self.path)
+        except (duckdb.IOException, duckdb.InvalidInputException, duckdb.SerializationException) as exc:
+            raise _translate_open_error(self.path, exc) from None
+        except duckdb.Error as exc:
+            raise _translate_open_error(self.path, exc) from None
+        self._write_lock = threading.RLock()
+        try:
+            self._migrate()
+        except StoreError:
+            self._con.close()
+            raise
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _migrate(self) -> None:
+        con = self._con
+        con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = con.execute("SELECT max(version) FROM schema_version").fetchone()
+        version = row[0] or 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"Databasen {self.path} har schemaversion {version}, men den här versionen av "
+                f"segdash känner bara till version {SCHEMA_VERSION}. Uppdatera segdash."
+            )
+        if version == SCHEMA_VERSION:
+            return
+
+        def migrate(cur: duckdb.DuckDBPyConnection) -> None:
+            for target in range(version + 1, SCHEMA_VERSION + 1):
+                cur.execute(MIGRATIONS[target - 1])
+                if target == 1:
+                    _seed_system_batch(cur)
+            cur.execute("DELETE FROM schema_version")
+            cur.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
+
+        self.write(migrate)
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def read(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for reading in the calling thread (each thread needs its own)."""
+        return self._con.cursor()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor whose reads all see one consistent state, even while an import commits."""
+        cur = self._con.cursor()
+        cur.begin()
+        try:
+            yield cur
+        finally:
+            cur.rollback()
+            cur.close()
+
+    def df(self, sql: str, params: list | tuple | None = None) -> pd.DataFrame:
+        cur = self.read()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def schema_version(self) -> int:
+        return self.df("SELECT max(version) AS v FROM schema_version")["v"].iloc[0]
+
+    def revision(self) -> int:
+        """A number that changes whenever the current data may have changed (for caches)."""
+        return int(self.df("SELECT coalesce(max(event_no), 0) AS n FROM batch_event")["n"].iloc[0])
+
+    # -- the write path --------------------------------------------------------------------
+
+    def write(self, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """Run fn(cursor) under the write lock inside one transaction; all or nothing."""
+        with self._write_lock:
+            cur = self._con.cursor()
+            try:
+                cur.begin()
+                try:
+                    result = fn(cur)
+                except BaseException:
+                    cur.rollback()
+                    raise
+                cur.commit()
+                return result
+            finally:
+                cur.close()
+
+    # -- batches ---------------------------------------------------------------------------
+
+    def insert_batch(
+        self,
+        cur: duckdb.DuckDBPyConnection,
+        *,
+        kind: str,
+        file_name: str,
+        sha256: str,
+        imported_by: str,
+        frames: Mapping[str, pd.DataFrame],
+        is_demo: bool = False,
+    ) -> int:
+        """Insert one batch and its rows; call inside `write`. Returns the new batch id."""
+        batch_id = cur.execute(
+            "SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch"
+        ).fetchone()[0]
+        counts = {table: len(frame) for table, frame in frames.items() if len(frame)}
+        now = datetime.now().replace(microsecond=0)
+        cur.execute(
+            "INSERT INTO import_batch VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?)",
+            [batch_id, kind, file_name, sha256, imported_by, now, json.dumps(counts), is_demo],
+        )
+        _add_event(cur, batch_id, "import", imported_by)
+        for table, frame in frames.items():
+            if table not in TABLE_COLUMNS:
+                raise ValueError(f"unknown table {table!r}")
+            if not len(frame):
+                continue
+            columns = TABLE_COLUMNS[table]
+            rows = frame.loc[:, list(columns)].copy()
+            rows.insert(0, "batch_id", batch_id)
+            cur.register("incoming_rows", rows)
+            try:
+                # Identifiers come from TABLE_COLUMNS, a fixed list in code.
+                column_list = ", ".join(f'"{c}"' for c in ("batch_id", *columns))
+                cur.execute(
+                    f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM incoming_rows"
+                )
+            finally:
+                cur.unregister("incoming_rows")
+        return batch_id
+
+    def batches(self) -> pd.DataFrame:
+        """Every import batch, newest first, with its latest state change."""
+        return self.df(
+            """
+            SELECT b.batch_id, b.kind, b.file_name, b.sha256, b.imported_by, b.imported_at,
+                   b.row_counts, b.state, b.is_demo,
+                   e.event AS last_event, e.actor AS last_actor, e.event_at AS last_event_at
+            FROM import_batch b
+            LEFT JOIN (SELECT * FROM batch_event
+                       QUALIFY row_number() OVER (PARTITION BY batch_id ORDER BY event_no DESC) = 1) e
+              USING (batch_id)
+            WHERE b.batch_id <> ?
+            ORDER BY b.batch_id DESC
+            """,
+            [SYSTEM_BATCH_ID],
+        )
+
+    def batch(self, batch_id: int) -> dict | None:
+        frame = self.df("SELECT * FROM import_batch WHERE batch_id = ?", [batch_id])
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def find_batch_by_sha256(self, sha256: str) -> dict | None:
+        frame = self.df(
+            "SELECT * FROM import_batch WHERE sha256 = ? ORDER BY batch_id DESC LIMIT 1", [sha256]
+        )
+        return None if frame.empty else frame.iloc[0].to_dict()
+
+    def set_batch_state(self, batch_id: int, active: bool, actor: str) -> None:
+        """Roll a batch back (active=False) or re-activate it; both are recorded as events."""
+        if batch_id == SYSTEM_BATCH_ID:
+            raise StoreError("Den inbyggda grunddatan kan inte återkallas.")
+
+        def change(cur: duckdb.DuckDBPyConnection) -> None:
+            row = cur.execute(
+                "SELECT state FROM import_batch WHERE batch_id = ?", [batch_id]
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"Det finns ingen import med nummer {batch_id}.")
+            wanted = "active" if active else "inactive"
+            if row[0] == wanted:
+                raise StoreError(
+                    f"Import {batch_id} är redan "
+                    + ("aktiv." if active else "återkallad.")
+                )
+            cur.execute(
+                "UPDATE import_batch SET state = ? WHERE batch_id = ?", [wanted, batch_id]
+            )
+            _add_event(cur, batch_id, "restore" if active else "rollback", actor)
+
+        self.write(change)
+
+    def has_data(self) -> bool:
+        """True when anything beyond the built-in master data has been imported."""
+        n = self.df(
+            "SELECT count(*) AS n FROM import_batch WHERE batch_id <> ?", [SYSTEM_BATCH_ID]
+        )["n"].iloc[0]
+        return bool(n)
+
+    def shows_demo_data(self) -> bool:
+        """True while the active data comes from the demo workbooks only."""
+        row = self.df(
+            """
+            SELECT count(*) FILTER (WHERE is_demo) AS demo,
+                   count(*) FILTER (WHERE NOT is_demo) AS real
+            FROM import_batch WHERE state = 'active' AND batch_id <> ?
+            """,
+            [SYSTEM_BATCH_ID],
+        ).iloc[0]
+        return bool(row["demo"]) and not row["real"]
+
+    # -- reference data for checking an import --------------------------------------------
+
+    def reference_data(self) -> dict[str, pd.DataFrame]:
+        """The current master data and plans that an incoming file is checked against."""
+        with self.snapshot() as cur:
+            return {
+                "areas": cur.execute(
+                    "SELECT area_no, name FROM current_development_area ORDER BY area_no"
+                ).df(),
+                "offices": cur.execute("SELECT code, name FROM current_office ORDER BY code").df(),
+                "districts": cur.execute(
+                    "SELECT code, name, district_type FROM current_district ORDER BY code"
+                ).df(),
+                "indicators": cur.execute(
+                    "SELECT code, name FROM current_indicator ORDER BY code"
+                ).df(),
+                "actions": cur.execute(
+                    "SELECT plan_year, action_no, lead_office FROM current_action"
+                ).df(),
+            }
+
+    def table_contents(self) -> dict[str, list[tuple]]:
+        """Every table's rows, sorted: lets tests prove that a refused import changed nothing."""
+        cur = self.read()
+        try:
+            names = [
+                r[0]
+                for r in cur.execute(
+                    "SELECT table_name FROM duckdb_tables() ORDER BY table_name"
+                ).fetchall()
+            ]
+            return {
+                name: sorted(map(repr, cur.execute(f'SELECT * FROM "{name}"').fetchall()))
+                for name in names
+            }
+        finally:
+            cur.close()
+
+
+def _add_event(cur: duckdb.DuckDBPyConnection, batch_id: int, event: str, actor: str) -> None:
+    cur.execute(
+        "INSERT INTO batch_event SELECT coalesce(max(event_no), 0) + 1, ?, ?, ?, ? FROM batch_event",
+        [batch_id, event, actor, datetime.now().replace(microsecond=0)],
+    )
+
+
+def _seed_system_batch(cur: duckdb.DuckDBPyConnection) -> None:
+    """The built-in master data from `domain`, as batch 0, which cannot be rolled back."""
+    now = datetime.now().replace(microsecond=0)
+    cur.execute(
+        "INSERT INTO import_batch VALUES (?, 'system', '(inbyggd grunddata)', '', 'segdash', ?,"
+        " '{}', 'active', false)",
+        [SYSTEM_BATCH_ID, now],
+    )
+    cur.executemany(
+        "INSERT INTO development_area VALUES (?, ?, ?)",
+        [[SYSTEM_BATCH_ID, no, name] for no, name in domain.DEVELOPMENT_AREAS],
+    )
+    cur.executemany(
+        "INSERT INTO office VALUES (?, ?, ?)",
+        [[SYSTEM_BATCH_ID, code, name] for code, name in domain.OFFICES],
+    )
+    cur.executemany(
+        "INSERT INTO district VALUES (?, ?, ?, ?)",
+        [[SYSTEM_BATCH_ID, code, name, kind] for code, name, kind in domain.DISTRICTS],
+    )

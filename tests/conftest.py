@@ -1,0 +1,137 @@
+"""Shared fixtures and helpers for the importer tests: a fresh store, and files built in memory.
+
+Test modules import the helpers with `from conftest import ...` (pytest puts this folder on
+the path), so every test builds its own input in a line or two.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import openpyxl
+import pytest
+
+from segdash.config import Limits
+from segdash.importer import ImportResult, Issue, UploadedFile, import_files
+from segdash.store import Store
+
+IMPORTER = "test"
+
+PLAN_HEADER = [
+    "Nr", "Utvecklingsområde", "Åtgärd", "Beskrivning", "Ansvarig förvaltning",
+    "Samverkande förvaltningar", "Områden", "Planår", "Start", "Slut",
+]  # fmt: skip
+# The small valid plan that follow-up and indicator tests refer to.
+PLAN_2022 = [
+    ["1.1", 1, "Trygghetsvandringar", "Kvällsvandringar", "KFF", "SOF", "Berga; Ryd", 2022, 2022, 2023],
+    ["1.10", 1, "Fältassistenter", None, "SOF", None, "Skäggetorp", 2022, None, None],
+    ["2.1", 2, "Sommarjobb", None, "IAF", "UBF, KLF", "Alla", 2022, 2022, "2022-08-31"],
+    ["3.1", 3, "Läxhjälp", None, "UBF", None, "Ryd, Skäggetorp", 2022, None, None],
+    ["4.1", 4, "Upprustade gårdar", None, "SBF", "KFF", "Berga", 2022, None, None],
+]  # fmt: skip
+FOLLOWUP_HEADER = ["Nr", "Period", "Status", "Andel genomfört", "Kommentar"]
+VALUES_HEADER = ["Indikator", "Område", "År", "Värde"]
+INDICATORS_HEADER = ["Kod", "Namn", "Enhet", "Högre är bättre"]
+INDICATOR_DEFS = [["ARBL", "Arbetslöshet", "%", "nej"], ["BEH", "Behörighet gymnasiet", "%", "ja"]]
+
+
+# --- building files -----------------------------------------------------------------------
+
+
+def make_xlsx(sheets: dict[str, list[list]]) -> bytes:
+    """A workbook with one sheet per entry, rows appended as given (None = empty cell)."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        sheet = workbook.create_sheet(name)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def make_csv(text: str, encoding: str = "utf-8") -> bytes:
+    """CSV bytes as a given program would save them ('utf-8-sig' for a BOM, 'cp1252', …)."""
+    return text.encode(encoding)
+
+
+def xlsx_file(sheets: dict[str, list[list]], name: str = "fil.xlsx") -> UploadedFile:
+    return UploadedFile(name, make_xlsx(sheets))
+
+
+def plan_file(rows: Sequence[list] = PLAN_2022, name: str = "plan.xlsx", **extra_sheets) -> UploadedFile:
+    return xlsx_file({"Åtgärder": [PLAN_HEADER, *rows], **extra_sheets}, name)
+
+
+def followup_file(rows: Sequence[list], header: Sequence[str] = FOLLOWUP_HEADER,
+                  name: str = "uppfoljning.xlsx") -> UploadedFile:  # fmt: skip
+    return xlsx_file({"Uppföljning": [list(header), *rows]}, name)
+
+
+def values_file(rows: Sequence[list], header: Sequence[str] = VALUES_HEADER,
+                definitions: Sequence[list] | None = INDICATOR_DEFS,
+                name: str = "indikatorer.xlsx") -> UploadedFile:  # fmt: skip
+    sheets = {"Indikatorvärden": [list(header), *rows]}
+    if definitions is not None:
+        sheets["Indikatorer"] = [INDICATORS_HEADER, *definitions]
+    return xlsx_file(sheets, name)
+
+
+# --- running imports ----------------------------------------------------------------------
+
+
+def run_import(store: Store, *files: UploadedFile, limits: Limits | None = None) -> ImportResult:
+    return import_files(store, list(files), IMPORTER, limits=limits or Limits())
+
+
+def import_ok(store: Store, *files: UploadedFile) -> ImportResult:
+    """Import that must succeed; the issues are shown when it doesn't."""
+    result = run_import(store, *files)
+    assert result.status == "imported", [i.message for i in result.issues]
+    return result
+
+
+def import_refused(store: Store, *files: UploadedFile, limits: Limits | None = None) -> list[Issue]:
+    """Import that must be refused without changing a single row; returns every issue."""
+    before = store.table_contents()
+    result = run_import(store, *files, limits=limits)
+    assert result.status == "refused"
+    assert result.batch_ids == []
+    assert store.table_contents() == before
+    return result.issues
+
+
+def where(issue: Issue) -> tuple:
+    """An issue as (message, sheet, row, column, value), the way the report shows it."""
+    return (issue.message, issue.sheet, issue.row, issue.column, issue.value)
+
+
+def messages(issues: Sequence[Issue]) -> list[str]:
+    return [i.message for i in issues]
+
+
+def rows(store: Store, sql: str, params: list | None = None) -> list[tuple]:
+    cur = store.read()
+    try:
+        return cur.execute(sql, params or []).fetchall()
+    finally:
+        cur.close()
+
+
+# --- fixtures -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store(tmp_path / "t.duckdb")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def plan_store(store):
+    """A store holding the small 2022 plan (five actions over several areas and offices)."""
+    import_ok(store, plan_file())
+    return store

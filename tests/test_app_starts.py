@@ -1,0 +1,65 @@
+"""The app starts: headless (AppTest) and as the real `streamlit run` server."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def demo_db(tmp_path, monkeypatch):
+    path = tmp_path / "app.duckdb"
+    monkeypatch.setenv("SEGDASH_DB", str(path))
+    return path
+
+
+def test_first_start_fills_an_empty_database_with_demo_data_and_says_so(demo_db):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert any("Exempeldata" in w.value for w in at.warning)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Åtgärder 2021": "60", "Åtgärder 2022": "60", "Åtgärder 2023": "50"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.server
+def test_streamlit_run_serves_the_app(demo_db):
+    port = _free_port()
+    env = {**os.environ, "SEGDASH_DB": str(demo_db)}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    assert r.read() == b"ok"
+                    break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError("the server did not start:\n" + server.stdout.read())
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as page:
+            assert page.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
