@@ -35,13 +35,36 @@ STATUSES: tuple[Status, ...] = (
 STATUS_CODES: tuple[str, ...] = tuple(s.code for s in STATUSES)
 STATUS_LABELS: dict[str, str] = {s.code: s.label for s in STATUSES}
 
-# Colour-blind safe palette (Okabe-Ito), one fixed colour per status everywhere.
+# An action of the plan in force that has no follow-up row for the period.
+MISSING_STATUS = "missing"
+# Statuses in the order charts and tables show them, the missing one last.
+STATUS_ORDER: tuple[str, ...] = (*STATUS_CODES, MISSING_STATUS)
+
+# Colour-blind safe palette (Okabe-Ito), one fixed colour per status everywhere. Charts add a
+# pattern and a text label too, so colour is never the only cue.
 STATUS_COLOURS: dict[str, str] = {
     "not_started": "#999999",  # grey
     "on_track": "#0072B2",  # blue
     "at_risk": "#E69F00",  # orange
     "done": "#009E73",  # bluish green
     "cancelled": "#CC79A7",  # reddish purple
+    MISSING_STATUS: "#FFFFFF",  # white, outlined and hatched
+}
+STATUS_PATTERNS: dict[str, str] = {
+    "not_started": ".",
+    "on_track": "",
+    "at_risk": "/",
+    "done": "",
+    "cancelled": "x",
+    MISSING_STATUS: "\\",
+}
+STATUS_SYMBOLS: dict[str, str] = {
+    "not_started": "circle-open",
+    "on_track": "circle",
+    "at_risk": "triangle-up",
+    "done": "square",
+    "cancelled": "x",
+    MISSING_STATUS: "circle-dot",
 }
 
 DEVELOPMENT_AREAS: tuple[tuple[int, str], ...] = (

@@ -1,14 +1,381 @@
-"""The questions the pages ask, as parameterised DuckDB SQL returning DataFrames."""
+"""The questions the pages ask, as parameterised DuckDB SQL returning DataFrames.
+
+Every figure the app shows is computed here, once. Functions take the store and plain values
+(a `Filters` for the sidebar's choices) and return DataFrames; nothing here knows Streamlit.
+Filter values always go in as parameters; an empty filter means "all".
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 import pandas as pd
 
+from segdash import domain
 from segdash.store import Store
 
 
-def actions_per_plan_year(store: Store) -> pd.DataFrame:
-    return store.df(
-        "SELECT plan_year, count(*) AS actions FROM current_action GROUP BY plan_year "
-        "ORDER BY plan_year"
+@dataclass(frozen=True)
+class Filters:
+    """The sidebar's choices. Empty tuples mean no narrowing."""
+
+    period: str | None = None
+    districts: tuple[str, ...] = ()
+    areas: tuple[int, ...] = ()
+    offices: tuple[str, ...] = ()
+
+
+def _natural_key(action_no: str) -> tuple:
+    """'1.10' after '1.9': compare the numeric parts as numbers."""
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", action_no))
+
+
+def sort_actions(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.empty:
+        return frame
+    keys = frame["action_no"].map(_natural_key)
+    order = sorted(range(len(frame)), key=lambda i: (frame["area_no"].iloc[i], keys.iloc[i]))
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def shows_demo_data(store: Store) -> bool:
+    return store.shows_demo_data()
+
+
+# --- periods and plans ----------------------------------------------------------------------
+
+
+def periods(store: Store) -> list[str]:
+    """Follow-up periods that have any status, oldest first."""
+    found = store.df("SELECT DISTINCT period FROM current_action_status")["period"].tolist()
+    return sorted(found, key=domain.period_sort_key)
+
+
+def plan_years(store: Store) -> list[int]:
+    return [int(y) for y in store.df(
+        "SELECT DISTINCT plan_year FROM current_action ORDER BY plan_year")["plan_year"]]  # fmt: skip
+
+
+def previous_period(all_periods: list[str], period: str) -> str | None:
+    """The follow-up before this one (of any length), or None for the first."""
+    if period not in all_periods:
+        return None
+    index = all_periods.index(period)
+    return all_periods[index - 1] if index > 0 else None
+
+
+def plan_year_for(years: list[int], period: str) -> int | None:
+    """The plan in force for a period: the latest plan year not after the period's year."""
+    earlier = [y for y in years if y <= domain.period_year(period)]
+    return earlier[-1] if earlier else None
+
+
+def master_data(store: Store) -> dict[str, pd.DataFrame]:
+    """Development areas, offices and districts as they stand now (for filters and labels)."""
+    with store.snapshot() as cur:
+        return {
+            "areas": cur.execute(
+                "SELECT area_no, name FROM current_development_area ORDER BY area_no").df(),
+            "offices": cur.execute("SELECT code, name FROM current_office ORDER BY name").df(),
+            "districts": cur.execute(
+                """SELECT code, name, district_type FROM current_district
+                   ORDER BY CASE district_type WHEN 'fokus' THEN 0 WHEN 'referens' THEN 1
+                            ELSE 2 END, name""").df(),
+        }  # fmt: skip
+
+
+# --- actions and their status ---------------------------------------------------------------
+
+_ACTION_STATUS_SQL = """
+SELECT a.plan_year, a.action_no, a.title, a.description, a.area_no,
+       ar.name AS area_name, a.lead_office, o.name AS lead_office_name,
+       a.partner_offices, a.districts, a.start_when, a.end_when,
+       coalesce(s.status, 'missing') AS status, s.progress, s.comment
+FROM current_action a
+LEFT JOIN current_development_area ar ON ar.area_no = a.area_no
+LEFT JOIN current_office o ON o.code = a.lead_office
+LEFT JOIN current_action_status s
+       ON s.plan_year = a.plan_year AND s.action_no = a.action_no AND s.period = $period
+WHERE a.plan_year = $plan_year
+  AND (len($districts) = 0 OR list_has_any(a.districts, $districts))
+  AND (len($areas) = 0 OR list_contains($areas, a.area_no))
+  AND (len($offices) = 0 OR list_contains($offices, a.lead_office)
+       OR list_has_any(a.partner_offices, $offices))
+"""
+
+_COLUMNS = [
+    "plan_year", "action_no", "title", "description", "area_no", "area_name", "lead_office",
+    "lead_office_name", "partner_offices", "districts", "start_when", "end_when", "status",
+    "progress", "comment",
+]  # fmt: skip
+
+
+def _params(filters: Filters, period: str, plan_year: int) -> dict:
+    return {
+        "period": period,
+        "plan_year": plan_year,
+        "districts": list(filters.districts),
+        "areas": [int(a) for a in filters.areas],
+        "offices": list(filters.offices),
+    }
+
+
+def action_status(store: Store, filters: Filters, period: str | None = None) -> pd.DataFrame:
+    """Every action of the plan in force for the period, with its status there.
+
+    An action with no follow-up row for the period has status `missing`.
+    """
+    period = period or filters.period
+    if period is None:
+        return pd.DataFrame(columns=_COLUMNS)
+    plan_year = plan_year_for(plan_years(store), period)
+    if plan_year is None:
+        return pd.DataFrame(columns=_COLUMNS)
+    cur = store.read()
+    try:
+        # Typed empty lists: DuckDB can't infer a type from [] alone.
+        sql = _ACTION_STATUS_SQL.replace("$districts", "$districts::VARCHAR[]").replace(
+            "$areas", "$areas::INTEGER[]").replace("$offices", "$offices::VARCHAR[]")  # fmt: skip
+        frame = cur.execute(sql, _params(filters, period, plan_year)).df()
+    finally:
+        cur.close()
+    for column in ("partner_offices", "districts"):
+        frame[column] = frame[column].map(list)
+    return sort_actions(frame)
+
+
+def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Count and share per status (all statuses, in display order) of an action_status frame."""
+    counts = frame["status"].value_counts().reindex(list(domain.STATUS_ORDER), fill_value=0)
+    total = int(counts.sum())
+    out = pd.DataFrame({"status": counts.index, "count": counts.to_numpy().astype(int)})
+    out["share"] = out["count"] / total if total else 0.0
+    return out
+
+
+def key_figures(store: Store, filters: Filters) -> dict:
+    """Number of actions and count/share per status for the period, with change since the
+    previous follow-up (None when there is no earlier one)."""
+    all_periods = periods(store)
+    current = action_status(store, filters)
+    previous_p = previous_period(all_periods, filters.period) if filters.period else None
+    now = status_counts(current)
+    result = {
+        "period": filters.period,
+        "previous_period": previous_p,
+        "actions": len(current),
+        "statuses": now,
+        "previous_actions": None,
+    }
+    if previous_p is not None:
+        before = action_status(store, filters, previous_p)
+        then = status_counts(before)
+        now["previous_count"] = then["count"].to_numpy()
+        now["change"] = now["count"] - now["previous_count"]
+        now["share_change"] = now["share"] - then["share"].to_numpy()
+        result["previous_actions"] = len(before)
+    else:
+        now["previous_count"] = pd.NA
+        now["change"] = pd.NA
+        now["share_change"] = pd.NA
+    return result
+
+
+def status_by(store: Store, filters: Filters, by: str) -> pd.DataFrame:
+    """Counts per (group, status) for the period; `by` is "area" or "office" (lead office)."""
+    frame = action_status(store, filters)
+    column, label = {"area": ("area_no", "area_name"), "office": ("lead_office", "lead_office_name")}[by]
+    if frame.empty:
+        return pd.DataFrame(columns=["group", "label", "status", "count"])
+    grouped = (
+        frame.groupby([column, label, "status"], dropna=False).size().reset_index(name="count")
     )
+    grouped.columns = ["group", "label", "status", "count"]
+    order = {s: i for i, s in enumerate(domain.STATUS_ORDER)}
+    grouped["_s"] = grouped["status"].map(order)
+    if by == "office":
+        grouped = grouped.sort_values(["label", "_s"])
+    else:
+        grouped = grouped.sort_values(["group", "_s"])
+    return grouped.drop(columns="_s").reset_index(drop=True)
+
+
+def status_over_periods(store: Store, filters: Filters) -> pd.DataFrame:
+    """Counts per (period, status) for every follow-up, each against its plan in force."""
+    rows = []
+    for period in periods(store):
+        counts = status_counts(action_status(store, filters, period))
+        counts.insert(0, "period", period)
+        rows.append(counts[counts["count"] > 0])
+    if not rows:
+        return pd.DataFrame(columns=["period", "status", "count", "share"])
+    return pd.concat(rows, ignore_index=True)
+
+
+def changes_since_previous(store: Store, filters: Filters) -> pd.DataFrame:
+    """Actions whose status differs from the previous follow-up (new actions included)."""
+    columns = ["action_no", "title", "area_no", "lead_office_name", "status_before", "status",
+               "progress", "comment"]  # fmt: skip
+    if filters.period is None:
+        return pd.DataFrame(columns=columns)
+    previous = previous_period(periods(store), filters.period)
+    now = action_status(store, filters)
+    if previous is None or now.empty:
+        return pd.DataFrame(columns=columns)
+    before = action_status(store, filters, previous)[["action_no", "status"]]
+    merged = now.merge(before.rename(columns={"status": "status_before"}), on="action_no", how="left")
+    changed = merged[merged["status"] != merged["status_before"]]
+    return sort_actions(changed[columns]).reset_index(drop=True)
+
+
+def search_actions(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows of an action_status frame whose number, title, description or comment holds text."""
+    words = text.casefold().split()
+    if not words:
+        return frame
+    haystack = (
+        frame["action_no"].astype(str) + " " + frame["title"].fillna("") + " "
+        + frame["description"].fillna("") + " " + frame["comment"].fillna("")
+    ).str.casefold()  # fmt: skip
+    mask = pd.Series(True, index=frame.index)
+    for word in words:
+        mask &= haystack.str.contains(word, regex=False)
+    return frame[mask].reset_index(drop=True)
+
+
+def action_detail(store: Store, plan_year: int, action_no: str) -> dict | None:
+    frame = store.df(
+        """SELECT a.*, ar.name AS area_name, o.name AS lead_office_name
+           FROM current_action a
+           LEFT JOIN current_development_area ar ON ar.area_no = a.area_no
+           LEFT JOIN current_office o ON o.code = a.lead_office
+           WHERE a.plan_year = ? AND a.action_no = ?""",
+        [plan_year, action_no],
+    )
+    if frame.empty:
+        return None
+    row = frame.iloc[0].to_dict()
+    row["partner_offices"] = list(row["partner_offices"])
+    row["districts"] = list(row["districts"])
+    return row
+
+
+def action_history(store: Store, action_no: str) -> pd.DataFrame:
+    """Status, progress and comment of an action number in every follow-up, oldest first."""
+    frame = store.df(
+        """SELECT period, plan_year, status, progress, comment
+           FROM current_action_status WHERE action_no = ?""",
+        [action_no],
+    )
+    order = sorted(range(len(frame)), key=lambda i: domain.period_sort_key(frame["period"].iloc[i]))
+    return frame.iloc[order].reset_index(drop=True)
+
+
+def office_actions(store: Store, filters: Filters, office: str) -> pd.DataFrame:
+    """Actions an office leads or takes part in, for the period, with its role."""
+    frame = action_status(store, Filters(filters.period, filters.districts, filters.areas, (office,)))
+    frame.insert(2, "role", ["lead" if lead == office else "partner" for lead in frame["lead_office"]])
+    return frame
+
+
+# --- indicators ----------------------------------------------------------------------------
+
+
+def indicator_catalogue(store: Store) -> pd.DataFrame:
+    """Every indicator with its definition and development area, and whether it has values."""
+    return store.df(
+        """SELECT i.code, i.name, i.unit, i.higher_is_better, i.area_no, ar.name AS area_name,
+                  i.source, i.definition,
+                  (SELECT count(value) FROM current_indicator_value v
+                   WHERE v.indicator_code = i.code) AS n_values
+           FROM current_indicator i
+           LEFT JOIN current_development_area ar ON ar.area_no = i.area_no
+           ORDER BY i.area_no NULLS LAST, i.name"""
+    )
+
+
+def indicator_values(store: Store, code: str, districts: tuple[str, ...] = (),
+                     sex: str | None = "T") -> pd.DataFrame:  # fmt: skip
+    """Values of one indicator: district, year, sex, value, target, source (all when no filter)."""
+    return store.df(
+        """SELECT v.district_code AS district, d.name AS district_name, v.year, v.sex,
+                  v.value, v.target, coalesce(v.source, i.source) AS source
+           FROM current_indicator_value v
+           LEFT JOIN current_district d ON d.code = v.district_code
+           LEFT JOIN current_indicator i ON i.code = v.indicator_code
+           WHERE v.indicator_code = $code
+             AND (len($districts::VARCHAR[]) = 0 OR list_contains($districts::VARCHAR[], v.district_code))
+             AND ($sex IS NULL OR v.sex = $sex)
+           ORDER BY v.district_code, v.year, v.sex""",
+        {"code": code, "districts": list(districts), "sex": sex},
+    )
+
+
+def indicator_trends(store: Store, district: str, years_back: int = 5) -> pd.DataFrame:
+    """Per indicator: the district's latest value, the change over up to `years_back` years,
+    whether that change goes the right way, the latest target, and Linköping's latest value.
+
+    `improving` is True/False by the indicator's direction, None when unchanged, unknown
+    direction, or fewer than two values.
+    """
+    frame = store.df(
+        """WITH v AS (
+               SELECT indicator_code, district_code, year, value, target
+               FROM current_indicator_value
+               WHERE sex = 'T' AND value IS NOT NULL AND district_code IN ($district, $municipality)
+           ), latest AS (
+               SELECT indicator_code, district_code, max(year) AS year FROM v GROUP BY ALL
+           )
+           SELECT i.code, i.name, i.unit, i.higher_is_better, i.area_no,
+                  l.year AS latest_year, cur.value AS latest_value, cur.target AS latest_target,
+                  (SELECT v2.value FROM v v2 WHERE v2.indicator_code = i.code
+                     AND v2.district_code = $district AND v2.year >= l.year - $back
+                   ORDER BY v2.year LIMIT 1) AS start_value,
+                  (SELECT min(v2.year) FROM v v2 WHERE v2.indicator_code = i.code
+                     AND v2.district_code = $district AND v2.year >= l.year - $back) AS start_year,
+                  ref.value AS municipality_value, lr.year AS municipality_year
+           FROM current_indicator i
+           JOIN latest l ON l.indicator_code = i.code AND l.district_code = $district
+           JOIN v cur ON cur.indicator_code = i.code AND cur.district_code = $district
+                     AND cur.year = l.year
+           LEFT JOIN latest lr ON lr.indicator_code = i.code AND lr.district_code = $municipality
+           LEFT JOIN v ref ON ref.indicator_code = i.code AND ref.district_code = $municipality
+                          AND ref.year = lr.year
+           ORDER BY i.area_no NULLS LAST, i.name""",
+        {"district": district, "municipality": domain.MUNICIPALITY, "back": years_back},
+    )
+    frame["change"] = frame["latest_value"] - frame["start_value"]
+    frame.loc[frame["start_year"] == frame["latest_year"], "change"] = float("nan")
+
+    def improving(change: float, higher_is_better: object) -> bool | None:
+        if pd.isna(change) or change == 0 or pd.isna(higher_is_better):
+            return None
+        return bool((change > 0) == bool(higher_is_better))
+
+    frame["improving"] = pd.Series(
+        [improving(c, h) for c, h in zip(frame["change"], frame["higher_is_better"], strict=True)],
+        index=frame.index, dtype=object,
+    )
+    return frame
+
+
+def area_summary(store: Store, filters: Filters, district: str) -> pd.DataFrame:
+    """Per development area, for one district: its actions by status and how many of its
+    indicators develop the right way."""
+    actions = action_status(store, Filters(filters.period, (district,), filters.areas, filters.offices))
+    trends = indicator_trends(store, district)
+    areas = master_data(store)["areas"]
+    rows = []
+    for area in areas.itertuples():
+        mine = actions[actions["area_no"] == area.area_no]
+        counts = mine["status"].value_counts()
+        ind = trends[trends["area_no"] == area.area_no]
+        rows.append({
+            "area_no": int(area.area_no), "area_name": area.name, "actions": len(mine),
+            **{s: int(counts.get(s, 0)) for s in domain.STATUS_ORDER},
+            "indicators": len(ind),
+            "improving": int((ind["improving"] == True).sum()),  # noqa: E712 (object column)
+            "worsening": int((ind["improving"] == False).sum()),  # noqa: E712
+        })  # fmt: skip
+    return pd.DataFrame(rows)

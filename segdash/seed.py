@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from segdash.importer import ImportResult, import_files, read_upload
@@ -22,8 +23,13 @@ def load_demo(store: Store) -> ImportResult:
     return import_files(store, files, DEMO_IMPORTER, is_demo=True)
 
 
+def demo_enabled() -> bool:
+    """SEGDASH_DEMO=off keeps a new database empty (for a production install)."""
+    return os.environ.get("SEGDASH_DEMO", "on").strip().casefold() not in {"off", "0", "nej", "no"}
+
+
 def ensure_demo(store: Store) -> ImportResult | None:
     """Load the demo data into a database that has never had any; otherwise do nothing."""
-    if store.has_data():
+    if store.has_data() or not demo_enabled():
         return None
     return load_demo(store)

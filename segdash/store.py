@@ -248,7 +248,7 @@ class Store:
             cur.rollback()
             cur.close()
 
-    def df(self, sql: str, params: list | tuple | None = None) -> pd.DataFrame:
+    def df(self, sql: str, params: list | tuple | dict | None = None) -> pd.DataFrame:
         cur = self.read()
         try:
             return cur.execute(sql, params or []).df()

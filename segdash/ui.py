@@ -1,16 +1,34 @@
-"""Shared Streamlit pieces: the one database handle per process and the demo-data banner."""
+"""Shared Streamlit pieces: the database handle, cached queries, the sidebar and its URL state.
+
+The sidebar's choices live in widget state (so they survive moving between pages) and are
+mirrored into the URL's query parameters (so a copied link opens the same view). Query results
+are cached per database revision: an import or a rollback changes the revision, so every page
+shows the new data at once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+import pandas as pd
 import streamlit as st
 
+from segdash import fmt, i18n, queries
+from segdash.queries import Filters
 from segdash.seed import ensure_demo
-from segdash.store import Store, StoreError
+from segdash.store import Store, StoreError, db_path_from_env
+
+LANG_KEY = "lang"
+FILTERS_KEY = "segdash_filters"
+_URL_KEYS = {"period": "period", "districts": "district", "areas": "area", "offices": "office"}
 
 
-@st.cache_resource(show_spinner="Öppnar databasen …")
-def _open_store() -> Store:
-    store = Store()
+# --- the database ------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    store = Store(path)
     ensure_demo(store)
     return store
 
@@ -18,18 +36,190 @@ def _open_store() -> Store:
 def get_store() -> Store:
     """The process's database handle; stops the page with a clear message if it can't open."""
     try:
-        return _open_store()
+        with st.spinner("Öppnar databasen …"):
+            return _open_store(db_path_from_env())
     except StoreError as exc:
         st.error(str(exc), icon=":material/error:")
         st.stop()
         raise  # unreachable: st.stop() ends the script run
 
 
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _cached(name: str, db_path: str, revision: int, args: tuple, _store: Store):
+    return getattr(queries, name)(_store, *args)
+
+
+def query(name: str, *args):
+    """queries.<name>(store, *args), cached until the data changes."""
+    store = get_store()
+    return _cached(name, store.path, store.revision(), args, store)
+
+
+# --- language ------------------------------------------------------------------------------
+
+
+def lang() -> str:
+    chosen = st.session_state.get(LANG_KEY) or st.query_params.get(LANG_KEY)
+    return chosen if chosen in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def t(key: str, **values: object) -> str:
+    return i18n.text(lang(), key, **values)
+
+
+def period_label(period: str | None) -> str:
+    return i18n.period_label(lang(), period) if period else t("filter.no_periods")
+
+
+def status_labels() -> dict[str, str]:
+    return i18n.status_labels(lang())
+
+
+# --- the sidebar ---------------------------------------------------------------------------
+
+
+def _from_url(key: str, options: Sequence, convert: Callable = str) -> list:
+    values = []
+    for raw in st.query_params.get_all(_URL_KEYS[key]):
+        try:
+            value = convert(raw)
+        except ValueError:
+            continue
+        if value in options and value not in values:
+            values.append(value)
+    return values
+
+
+def sidebar_filters(store: Store) -> Filters:
+    """Draw the sidebar's filters, keep them in the URL, and return them."""
+    periods = query("periods")
+    master = query("master_data")
+    areas = dict(zip(master["areas"]["area_no"].astype(int), master["areas"]["name"], strict=True))
+    offices = dict(zip(master["offices"]["code"], master["offices"]["name"], strict=True))
+    districts = dict(zip(master["districts"]["code"], master["districts"]["name"], strict=True))
+
+    state = st.session_state
+    if "f_period" not in state:  # first run of this session: start from the URL
+        from_url = _from_url("period", periods)
+        state["f_period"] = from_url[0] if from_url else (periods[-1] if periods else None)
+        state["f_districts"] = _from_url("districts", list(districts))
+        state["f_areas"] = _from_url("areas", list(areas), int)
+        state["f_offices"] = _from_url("offices", list(offices))
+    if state.get("f_period") not in periods:
+        state["f_period"] = periods[-1] if periods else None
+
+    with st.sidebar:
+        st.header(t("filter.header"))
+        st.selectbox(
+            t("filter.period"), list(reversed(periods)), key="f_period",
+            format_func=period_label, placeholder=t("filter.no_periods"),
+        )  # fmt: skip
+        st.multiselect(t("filter.districts"), list(districts), key="f_districts",
+                       format_func=districts.get, placeholder=t("filter.all"))  # fmt: skip
+        st.multiselect(t("filter.areas"), list(areas), key="f_areas",
+                       format_func=lambda n: f"{n}. {areas[n]}", placeholder=t("filter.all"))  # fmt: skip
+        st.multiselect(t("filter.offices"), list(offices), key="f_offices",
+                       format_func=offices.get, placeholder=t("filter.all"))  # fmt: skip
+        st.caption(t("filter.share_hint"))
+
+    filters = Filters(
+        period=state["f_period"],
+        districts=tuple(state["f_districts"]),
+        areas=tuple(int(a) for a in state["f_areas"]),
+        offices=tuple(state["f_offices"]),
+    )
+    state[FILTERS_KEY] = filters
+    return filters
+
+
+def language_switch() -> None:
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = lang()
+    with st.sidebar:
+        st.segmented_control(
+            i18n.text(lang(), "filter.language"), list(i18n.LANGUAGES), key=LANG_KEY,
+            format_func=i18n.LANGUAGES.get,
+        )  # fmt: skip
+    if st.session_state.get(LANG_KEY) is None:  # a click on the chosen one deselects it
+        st.session_state[LANG_KEY] = i18n.DEFAULT_LANGUAGE
+
+
+def sync_url() -> None:
+    """Mirror the sidebar's choices into the URL. Call after st.navigation: writing query
+    parameters before the page is known makes Streamlit report the page as not found."""
+    filters = current_filters()
+    wanted = {
+        "period": [filters.period] if filters.period else [],
+        "district": list(filters.districts),
+        "area": [str(a) for a in filters.areas],
+        "office": list(filters.offices),
+        LANG_KEY: [lang()] if lang() != i18n.DEFAULT_LANGUAGE else [],
+    }
+    for key, values in wanted.items():
+        if st.query_params.get_all(key) != values:
+            if values:
+                st.query_params[key] = values
+            elif key in st.query_params:
+                del st.query_params[key]
+
+
+def current_filters() -> Filters:
+    return st.session_state.get(FILTERS_KEY, Filters())
+
+
+def page_param(key: str) -> str | None:
+    """A page's own URL parameter (e.g. the chosen district), for shareable links."""
+    return st.query_params.get(key)
+
+
+def set_page_param(key: str, value: str | None) -> None:
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+
+
+# --- shared display pieces -----------------------------------------------------------------
+
+
 def demo_banner(store: Store) -> None:
-    if store.shows_demo_data():
-        st.warning(
-            "**Exempeldata.** Appen visar påhittade exempelvärden byggda på offentliga uppgifter "
-            "tills riktiga uppföljningar importeras. Värden med källan ”Exempelvärde” är inte "
-            "verkliga.",
-            icon=":material/info:",
-        )
+    if query("shows_demo_data"):
+        st.warning(t("app.demo_banner"), icon=":material/info:")
+
+
+def status_text(code: object) -> str:
+    if code is None or (isinstance(code, float) and pd.isna(code)):
+        return t("status.new")
+    return status_labels().get(str(code), str(code))
+
+
+def table(frame: pd.DataFrame, columns: dict[str, str], decimals: dict[str, int] | None = None,
+          key: str | None = None, height: int | str = "auto", **kwargs):  # fmt: skip
+    """A read-only table: chosen columns under translated headers, numbers the Swedish way.
+
+    Numbers are shown as formatted text (decimal comma, space between thousands): Streamlit's
+    own number formats follow the browser's locale, not the app's language. Text is shown as
+    text, never as HTML.
+    """
+    shown = frame[list(columns)].copy()
+    language = lang()
+    for column, places in (decimals or {}).items():
+        if column in shown:
+            shown[column] = [fmt.number(v, places, language) for v in shown[column]]
+    shown = shown.rename(columns=columns)
+    return st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height, **kwargs)
+
+
+def chart(figure, key: str, **kwargs):
+    """A plotly chart at full width, with the toolbar trimmed."""
+    return st.plotly_chart(
+        figure, key=key, width="stretch", theme=None,
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+        **kwargs,
+    )  # fmt: skip
+
+
+def period_labels(periods: Sequence[str]) -> dict[str, str]:
+    return {p: period_label(p) for p in periods}
+

@@ -1,0 +1,80 @@
+"""Indikatorer: one indicator in full: definition, all districts over the years, the values."""
+
+import pandas as pd
+import streamlit as st
+
+from segdash import charts, domain, fmt, ui
+from segdash.ui import t
+
+lang = ui.lang()
+st.title(t("indicators.title"))
+
+catalogue = ui.query("indicator_catalogue")
+if catalogue.empty:
+    st.info(t("empty.no_indicators"), icon=":material/upload_file:")
+    st.stop()
+
+codes = list(catalogue["code"])
+names = dict(zip(catalogue["code"], catalogue["name"], strict=True))
+if "indicator_pick" not in st.session_state:
+    from_url = st.query_params.get("indikator")
+    st.session_state["indicator_pick"] = from_url if from_url in codes else codes[0]
+code = st.selectbox(t("indicators.choose"), codes, key="indicator_pick", format_func=names.get)
+ui.set_page_param("indikator", code)
+meta = catalogue[catalogue["code"] == code].iloc[0]
+
+if pd.isna(meta["higher_is_better"]):
+    direction = t("indicators.no_direction")
+else:
+    direction = t("indicators.higher_better" if meta["higher_is_better"] else "indicators.lower_better")
+left, right = st.columns([2, 1])
+with left:
+    st.markdown(f"**{t('indicators.definition')}**")
+    st.text(meta["definition"] if isinstance(meta["definition"], str) else "–")
+with right:
+    for label, value in (
+        (t("indicators.unit"), meta["unit"]), (t("indicators.direction"), direction),
+        (t("indicators.source"), meta["source"]),
+        (t("indicators.area"), f"{int(meta['area_no'])}. {meta['area_name']}" if pd.notna(meta["area_no"]) else None),
+    ):  # fmt: skip
+        st.markdown(f"**{label}**")
+        st.text(value if isinstance(value, str) and value else "–")
+
+values = ui.query("indicator_values", code, (), None)
+if values["value"].notna().sum() == 0:
+    st.info(t("empty.no_values", indicator=meta["name"]), icon=":material/upload_file:")
+    st.stop()
+
+district_names = dict(zip(values["district"], values["district_name"].fillna(values["district"]), strict=True))
+sexes = [s for s in ("T", "K", "M") if (values["sex"] == s).any()]
+sex = sexes[0]
+if len(sexes) > 1:
+    sex = st.segmented_control(t("indicators.sex"), sexes, default=sexes[0], key="indicator_sex",
+                               format_func=lambda s: t(f"sex.{s}")) or sexes[0]  # fmt: skip
+chosen = values[values["sex"] == sex]
+
+st.subheader(t("indicators.over_years"))
+ui.chart(charts.indicator_lines(chosen[["district", "year", "value", "target"]], title="",
+                                unit=meta["unit"], district_labels=district_names,
+                                reference=domain.MUNICIPALITY, target_label=t("chart.target")),
+         key="indicator_lines")  # fmt: skip
+
+st.subheader(t("indicators.latest_vs_target"))
+present = chosen.dropna(subset=["value"])
+latest = present.loc[present.groupby("district")["year"].idxmax()]
+ui.chart(charts.latest_vs_target(latest[["district", "value", "target"]], title="",
+                                 unit=meta["unit"], district_labels=district_names,
+                                 value_label=t("chart.value"), target_label=t("chart.target")),
+         key="indicator_latest")  # fmt: skip
+latest = latest.assign(district_label=latest["district"].map(district_names))
+ui.table(latest, {"district_label": t("col.district"), "year": t("col.year"),
+                  "value": t("col.value"), "target": t("col.target")},
+         {"value": 1, "target": 1}, key="latest_table")  # fmt: skip
+
+st.subheader(t("indicators.values"))
+table = values.assign(district_label=values["district"].map(district_names),
+                      sex_label=values["sex"].map(lambda s: t(f"sex.{s}")))
+ui.table(table, {"district_label": t("col.district"), "year": t("col.year"),
+                 "sex_label": t("indicators.sex"), "value": t("col.value"),
+                 "target": t("col.target"), "source": t("col.source")},
+         {"value": 1, "target": 1}, key="values_table")  # fmt: skip

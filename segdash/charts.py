@@ -1,0 +1,412 @@
+"""Plotly figure builders: a DataFrame in, a `plotly.graph_objects.Figure` out.
+
+Pure functions: no Streamlit, no database and no UI text of their own. Every string the user
+sees (titles, axis titles, status, district and period labels) comes from the caller, so the
+pages decide the language. What the builders do fix is the look that must not vary between
+pages: Swedish number formatting (`fmt.PLOTLY_SEPARATORS` plus d3 formats in the templates),
+one colour and pattern per status from `domain`, and never colour as the only cue (bars
+carry a pattern and a text label, lines a dash style and a marker symbol).
+
+Colours, font and background are set on the figure itself rather than left to a template.
+Clickable charts carry the raw keys in `customdata` (one per point) and the status code or
+district key in each trace's `meta`, so a selection event maps back to data.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from segdash import fmt
+from segdash.domain import (
+    MISSING_STATUS,
+    STATUS_COLOURS,
+    STATUS_ORDER,
+    STATUS_PATTERNS,
+)
+
+FONT_FAMILY = "Source Sans Pro, sans-serif"
+TEXT_COLOUR = "#262730"
+OUTLINE_COLOUR = "#333333"  # outline of the white "missing" status, and the reference line
+GRID_COLOUR = "#E5E5E5"
+
+# Districts in line charts: Okabe-Ito (yellow left out, too pale on white) and a marker
+# symbol each, so two lines can be told apart in grey print too. Targets use TARGET_SYMBOL.
+DISTRICT_COLOURS: tuple[str, ...] = (
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000",
+)  # fmt: skip
+DISTRICT_SYMBOLS: tuple[str, ...] = (
+    "circle", "square", "triangle-up", "cross", "triangle-down", "x", "pentagon", "hexagon",
+)  # fmt: skip
+REFERENCE_COLOUR = OUTLINE_COLOUR
+REFERENCE_SYMBOL = "diamond"
+TARGET_SYMBOL = "star"
+VALUE_BAR_COLOUR = "#0072B2"
+
+BAR_HEIGHT = 48  # pixels per bar in horizontal bar charts
+BASE_HEIGHT = 120  # title, legend and axis around them
+
+
+# --- shared pieces --------------------------------------------------------------------------
+
+
+def _figure(title: str, *, height: int | None = None) -> go.Figure:
+    """An empty figure with the house layout every builder starts from."""
+    fig = go.Figure()
+    fig.update_layout(
+        template="plotly_white",
+        separators=fmt.PLOTLY_SEPARATORS,
+        font=dict(family=FONT_FAMILY, size=14, color=TEXT_COLOUR),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        title=dict(
+            text=title, x=0, xref="paper", xanchor="left",
+            y=1, yref="container", yanchor="top", pad=dict(t=12), font=dict(size=18),
+        ),  # fmt: skip
+        legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
+        # The legend sits above the plot, under the title; leave room for both.
+        margin=dict(l=10, r=20, t=100 if title else 50, b=10),
+        hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+        height=height,
+    )
+    fig.update_xaxes(automargin=True, gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR)
+    fig.update_yaxes(automargin=True, gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR)
+    return fig
+
+
+def _status_style(status: str, status_labels: Mapping[str, str]) -> dict:
+    """Name, colour, pattern and outline of a status, the same in every chart."""
+    missing = status == MISSING_STATUS
+    pattern = dict(shape=STATUS_PATTERNS[status], fillmode="overlay")
+    if missing:
+        pattern["fgcolor"] = OUTLINE_COLOUR
+    return dict(
+        name=status_labels[status],
+        legendgroup=status,
+        meta=status,
+        marker=dict(
+            color=STATUS_COLOURS[status],
+            pattern=pattern,
+            # White is invisible on white: the missing status gets a dark outline, the
+            # others a thin white one that separates stacked segments.
+            line=dict(color=OUTLINE_COLOUR if missing else "white", width=1.5 if missing else 1),
+        ),
+    )
+
+
+def _statuses_present(statuses: pd.Series) -> list[str]:
+    present = set(statuses.dropna())
+    unknown = sorted(present - set(STATUS_ORDER))
+    if unknown:
+        raise ValueError(f"unknown status codes {unknown}; expected codes from STATUS_ORDER")
+    return [s for s in STATUS_ORDER if s in present]
+
+
+def _stacked_status_traces(
+    counts: pd.DataFrame,
+    key_col: str,
+    key_labels: Mapping,
+    status_labels: Mapping[str, str],
+    orientation: str,
+) -> tuple[list[str], list[go.Bar]]:
+    """The category labels (keys in frame order) and one stacked-bar trace per status present,
+    in STATUS_ORDER; every point carries its raw key in `customdata`."""
+    keys = pd.unique(counts[key_col]).tolist()
+    statuses = _statuses_present(counts["status"])
+    table = (
+        counts.pivot_table(index=key_col, columns="status", values="count", aggfunc="sum")
+        .reindex(index=keys, columns=statuses)
+        .fillna(0)
+        .astype(int)
+    )
+    labels = [_label(key_labels, k) for k in keys]
+    value_axis, category_axis = ("x", "y") if orientation == "h" else ("y", "x")
+    value_format = f"%{{{value_axis}:,.0f}}"
+    traces = []
+    for status in statuses:
+        values = table[status].tolist()
+        traces.append(
+            go.Bar(
+                **{value_axis: values, category_axis: labels},
+                orientation=orientation,
+                customdata=keys,
+                texttemplate=[value_format if v else "" for v in values],
+                textposition="inside",
+                insidetextanchor="middle",
+                hovertemplate=(
+                    f"<b>%{{{category_axis}}}</b><br>%{{fullData.name}}: {value_format}"
+                    "<extra></extra>"
+                ),
+                **_status_style(status, status_labels),
+            )
+        )
+    return labels, traces
+
+
+def _label(labels: Mapping, key, width: int = 38) -> str:
+    """The caller's label for a key (the key itself when the mapping has none), wrapped onto
+    lines of about `width` characters so long names don't squeeze the plot."""
+    text = str(labels.get(key, key))
+    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
+
+
+def _category_axis(labels: Sequence[str], **extra) -> dict:
+    """A category axis in exactly the given order (numeric-looking labels stay categories)."""
+    return dict(type="category", categoryorder="array", categoryarray=list(labels), **extra)
+
+
+def _unit_suffix(unit: str | None) -> str:
+    """What follows a number in hover and text: '12,3 %' or '4,0 per 1 000 inv.'."""
+    return f"{fmt.NBSP}{unit}" if unit else ""
+
+
+def _number_or_none(values: pd.Series) -> list[float | None]:
+    """Floats for plotly, None where the value is missing so it is a gap, never a zero."""
+    return [None if pd.isna(v) else float(v) for v in values]
+
+
+def _require(frame: pd.DataFrame, columns: Sequence[str]) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(f"frame lacks columns {missing}; has {list(frame.columns)}")
+
+
+# --- the builders ---------------------------------------------------------------------------
+
+
+def status_bars(
+    counts: pd.DataFrame,
+    *,
+    group_col: str,
+    status_labels: Mapping[str, str],
+    title: str,
+    value_title: str,
+    group_labels: Mapping | None = None,
+) -> go.Figure:
+    """Horizontal stacked bars: how many actions per status, one bar per group.
+
+    `counts` has columns `[group_col, "status", "count"]`; groups keep the order in which the
+    frame first lists them, the first on top. A click selects one bar; its points carry the
+    raw group key in `customdata`.
+    """
+    _require(counts, [group_col, "status", "count"])
+    labels, traces = _stacked_status_traces(
+        counts, group_col, group_labels or {}, status_labels, "h"
+    )
+    fig = _figure(title, height=BASE_HEIGHT + BAR_HEIGHT * len(labels))
+    fig.add_traces(traces)
+    fig.update_layout(
+        barmode="stack",
+        clickmode="event+select",
+        dragmode=False,
+        uniformtext=dict(minsize=10, mode="hide"),
+        xaxis=dict(title=dict(text=value_title), rangemode="tozero"),
+        yaxis=_category_axis(labels, autorange="reversed"),
+    )
+    return fig
+
+
+def status_over_time(
+    counts: pd.DataFrame,
+    *,
+    status_labels: Mapping[str, str],
+    period_labels: Mapping[str, str],
+    title: str,
+    value_title: str,
+) -> go.Figure:
+    """Vertical stacked bars: actions per status in each follow-up period, oldest first.
+
+    `counts` has columns `["period", "status", "count"]` with the periods in chronological
+    order as listed. Points carry the period key in `customdata`.
+    """
+    _require(counts, ["period", "status", "count"])
+    labels, traces = _stacked_status_traces(counts, "period", period_labels, status_labels, "v")
+    fig = _figure(title, height=420)
+    fig.add_traces(traces)
+    fig.update_layout(
+        barmode="stack",
+        uniformtext=dict(minsize=10, mode="hide"),
+        xaxis=_category_axis(labels),
+        yaxis=dict(title=dict(text=value_title), rangemode="tozero"),
+    )
+    return fig
+
+
+def indicator_lines(
+    values: pd.DataFrame,
+    *,
+    title: str,
+    unit: str | None,
+    district_labels: Mapping[str, str],
+    reference: str | None = "Linköping",
+    target_label: str = "Mål",
+    decimals: int = 1,
+) -> go.Figure:
+    """An indicator over the years: one line per district, the reference dashed, targets as stars.
+
+    `values` has columns `["district", "year", "value", "target"]`. A missing value (NaN, or
+    a year the district lacks) is a gap in the line, never a zero.
+    """
+    _require(values, ["district", "year", "value", "target"])
+    if values.duplicated(["district", "year"]).any():
+        raise ValueError("values must hold one row per district and year (pick one sex first)")
+    years = sorted(int(y) for y in values["year"].dropna().unique())
+    suffix = _unit_suffix(unit)
+    hover = f"<b>%{{fullData.name}}</b><br>%{{x:d}}: %{{y:,.{decimals}f}}{suffix}<extra></extra>"
+    fig = _figure(title, height=440)
+    lines, targets = [], []
+    others = 0
+    for district in pd.unique(values["district"]):
+        rows = values[values["district"] == district].set_index("year").reindex(years)
+        label = _label(district_labels, district)
+        if district == reference:
+            colour, symbol, line = REFERENCE_COLOUR, REFERENCE_SYMBOL, dict(dash="dash", width=4)
+        else:
+            colour = DISTRICT_COLOURS[others % len(DISTRICT_COLOURS)]
+            symbol = DISTRICT_SYMBOLS[others % len(DISTRICT_SYMBOLS)]
+            line = dict(dash="solid", width=2)
+            others += 1
+        common = dict(legendgroup=district, meta=district, hovertemplate=hover)
+        lines.append(
+            go.Scatter(
+                x=years,
+                y=_number_or_none(rows["value"]),
+                name=label,
+                mode="lines+markers",
+                connectgaps=False,
+                line=dict(color=colour, **line),
+                marker=dict(color=colour, symbol=symbol, size=9),
+                **common,
+            )
+        )
+        with_target = rows["target"].dropna()
+        if not with_target.empty:
+            targets.append(
+                go.Scatter(
+                    x=[int(y) for y in with_target.index],
+                    y=with_target.astype(float).tolist(),
+                    name=f"{target_label} {label}",
+                    mode="markers",
+                    marker=dict(
+                        color=colour, symbol=TARGET_SYMBOL, size=14,
+                        line=dict(color=OUTLINE_COLOUR, width=1),
+                    ),  # fmt: skip
+                    **common,
+                )
+            )
+    fig.add_traces(lines + targets)
+    xaxis = dict(tickformat="d")
+    if years and years[-1] - years[0] < 12:
+        xaxis.update(dtick=1, tick0=years[0])
+    fig.update_layout(
+        xaxis=xaxis,
+        yaxis=dict(title=dict(text=unit or "")),
+        hovermode="closest",
+    )
+    return fig
+
+
+def status_timeline(
+    history: pd.DataFrame,
+    *,
+    status_labels: Mapping[str, str],
+    period_labels: Mapping[str, str],
+    title: str,
+    progress_title: str,
+) -> go.Figure:
+    """One action over the follow-ups: a bar of progress (0–100) per period, styled by status.
+
+    `history` has columns `["period", "status", "progress"]` in chronological order. Missing
+    progress draws a zero-height bar that still shows the status label. One trace per status,
+    so the legend lists each status once.
+    """
+    _require(history, ["period", "status", "progress"])
+    periods = pd.unique(history["period"]).tolist()
+    labels = [_label(period_labels, p) for p in periods]
+    number = f"{progress_title}: %{{y:,.1~f}}"
+    fig = _figure(title, height=400)
+    for status in _statuses_present(history["status"]):
+        rows = history[history["status"] == status]
+        missing = rows["progress"].isna().tolist()
+        style = _status_style(status, status_labels)
+        fig.add_trace(
+            go.Bar(
+                x=[_label(period_labels, p) for p in rows["period"]],
+                y=rows["progress"].fillna(0).astype(float).tolist(),
+                customdata=rows["period"].tolist(),
+                text=[style["name"]] * len(rows),
+                textposition="auto",
+                cliponaxis=False,
+                hovertemplate=[
+                    f"<b>%{{x}}</b><br>%{{text}}{'' if m else '<br>' + number}<extra></extra>"
+                    for m in missing
+                ],
+                **style,
+            )
+        )
+    fig.update_layout(
+        barmode="overlay",  # one bar per period, whichever status trace holds it
+        xaxis=_category_axis(labels),
+        yaxis=dict(title=dict(text=progress_title), range=[0, 100]),
+    )
+    return fig
+
+
+def latest_vs_target(
+    frame: pd.DataFrame,
+    *,
+    title: str,
+    unit: str | None,
+    district_labels: Mapping[str, str],
+    value_label: str,
+    target_label: str,
+    decimals: int = 1,
+) -> go.Figure:
+    """The latest value per district as horizontal bars, with a mark at the target if any.
+
+    `frame` has columns `["district", "value", "target"]`; districts keep the frame's order,
+    the first on top.
+    """
+    _require(frame, ["district", "value", "target"])
+    districts = frame["district"].tolist()
+    labels = [_label(district_labels, d) for d in districts]
+    number = f"%{{x:,.{decimals}f}}{_unit_suffix(unit)}"
+    fig = _figure(title, height=BASE_HEIGHT + BAR_HEIGHT * len(labels))
+    fig.add_trace(
+        go.Bar(
+            x=_number_or_none(frame["value"]),
+            y=labels,
+            orientation="h",
+            name=value_label,
+            customdata=districts,
+            marker=dict(color=VALUE_BAR_COLOUR),
+            texttemplate=number,
+            textposition="auto",
+            cliponaxis=False,
+            hovertemplate=f"<b>%{{y}}</b><br>%{{fullData.name}}: {number}<extra></extra>",
+        )
+    )
+    has_target = frame["target"].notna()
+    if has_target.any():
+        targets = frame[has_target]
+        fig.add_trace(
+            go.Scatter(
+                x=targets["target"].astype(float).tolist(),
+                y=[_label(district_labels, d) for d in targets["district"]],
+                mode="markers",
+                name=target_label,
+                customdata=targets["district"].tolist(),
+                marker=dict(color="black", symbol="line-ns-open", size=14,
+                            line=dict(color="black", width=3)),  # fmt: skip
+                hovertemplate=f"<b>%{{y}}</b><br>%{{fullData.name}}: {number}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        xaxis=dict(title=dict(text=unit or ""), rangemode="tozero"),
+        yaxis=_category_axis(labels, autorange="reversed"),
+    )
+    return fig
