@@ -7,7 +7,9 @@ the path), so every test builds its own input in a line or two.
 from __future__ import annotations
 
 import io
+import shutil
 from collections.abc import Sequence
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -61,7 +63,8 @@ def xlsx_file(sheets: dict[str, list[list]], name: str = "fil.xlsx") -> Uploaded
     return UploadedFile(name, make_xlsx(sheets))
 
 
-def plan_file(rows: Sequence[list] = PLAN_2022, name: str = "plan.xlsx", **extra_sheets) -> UploadedFile:
+def plan_file(rows: Sequence[list] = PLAN_2022, name: str = "plan.xlsx",
+              **extra_sheets: list[list]) -> UploadedFile:  # fmt: skip
     return xlsx_file({"Åtgärder": [PLAN_HEADER, *rows], **extra_sheets}, name)
 
 
@@ -108,10 +111,6 @@ def where(issue: Issue) -> tuple:
     return (issue.message, issue.sheet, issue.row, issue.column, issue.value)
 
 
-def messages(issues: Sequence[Issue]) -> list[str]:
-    return [i.message for i in issues]
-
-
 def rows(store: Store, sql: str, params: list | None = None) -> list[tuple]:
     cur = store.read()
     try:
@@ -130,8 +129,20 @@ def store(tmp_path):
     s.close()
 
 
+@pytest.fixture(scope="session")
+def plan_db_template(tmp_path_factory) -> Path:
+    """A database file holding the 2022 plan, built once; tests get a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "plan.duckdb"
+    with Store(path) as template:
+        import_ok(template, plan_file())
+    return path
+
+
 @pytest.fixture
-def plan_store(store):
+def plan_store(tmp_path, plan_db_template):
     """A store holding the small 2022 plan (five actions over several areas and offices)."""
-    import_ok(store, plan_file())
-    return store
+    path = tmp_path / "t.duckdb"
+    shutil.copyfile(plan_db_template, path)
+    s = Store(path)
+    yield s
+    s.close()

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from segdash.store import Store
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -28,8 +30,12 @@ def test_first_start_fills_an_empty_database_with_demo_data_and_says_so(demo_db)
     at.run()
     assert not at.exception
     assert any("Exempeldata" in w.value for w in at.warning)
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics == {"Åtgärder 2021": "60", "Åtgärder 2022": "60", "Åtgärder 2023": "50"}
+    # the overview of the latest follow-up of the demo plans (2023: 50 actions)
+    assert {m.label: m.value for m in at.metric}["Åtgärder"] == "50"
+    with Store(demo_db) as store:
+        batches = store.batches()
+    assert len(batches) == 4 and batches["is_demo"].all()
+    assert batches["imported_by"].unique().tolist() == ["segdash (exempeldata)"]
 
 
 def _free_port() -> int:

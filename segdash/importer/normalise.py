@@ -182,8 +182,11 @@ class _Checker:
     def code(self, key: str, matcher: CodeMatcher, required: bool = False) -> pd.Series:
         return self.by_value(key, matcher.match, matcher.unknown_message, required)
 
-    def duplicates(self, keys: list[str], describe: Callable[[pd.Series], str]) -> None:
-        """An error on every repeat of a key, naming the row it first appeared on."""
+    def duplicates(self, keys: list[str], describe: Callable[[pd.Series], str],
+                   column: str | None = None) -> None:  # fmt: skip
+        """An error on every repeat of a key, naming the row it first appeared on; reported
+        under `column` (a sheet column key), by default the first key."""
+        column = column or keys[0]
         frame = self.frame[keys]
         complete = frame.notna().all(axis=1)
         dup = frame.duplicated(keep="first") & complete
@@ -195,11 +198,15 @@ class _Checker:
         for pos in np.flatnonzero(dup.to_numpy()):
             row = frame.iloc[pos]
             first = first_rows.loc[tuple(row)] if len(keys) > 1 else first_rows.loc[row.iloc[0]]
-            self.error([pos], keys[0], f"{describe(row)} finns redan på rad {first}.",
-                       self.frame[keys[0]])  # fmt: skip
+            self.error([pos], column, f"{describe(row)} finns redan på rad {first}.",
+                       self.raw(column))  # fmt: skip
 
     def good(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame[~self.bad].reset_index(drop=True)
+
+    def result(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+        """The good rows, and the issues once each (a wide sheet repeats a bad cell per year)."""
+        return self.good(frame), list(dict.fromkeys(self.issues))
 
 
 def _year_or_date(value: object) -> str | None:
@@ -260,29 +267,30 @@ def _list_codes(ck: _Checker, key: str, matcher: CodeMatcher, all_codes: list[st
 def offices(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     ck = _Checker(table)
     out = pd.DataFrame({"code": ck.text("code", True), "name": ck.text("name", True)})
+    ck.frame = ck.frame.assign(code=out["code"])
     ck.duplicates(["code"], lambda r: f"Förvaltningen {r.iloc[0]}")
-    out = ck.good(out.dropna())
+    out, issues = ck.result(out)
     ctx.offices.update(zip(out["code"], out["name"], strict=True))
     ctx.rebuild()
-    return out, ck.issues
+    return out, issues
 
 
 def districts(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     ck = _Checker(table)
+    codes = ck.text("code", True)
     kinds = ck.code("district_type", DISTRICT_TYPE_MATCHER)
+    # A row without a type keeps the type the district already has (a rename stays "fokus").
+    known = codes.map(lambda c: ctx.districts.get(c, (None, "jämförelse"))[1], na_action="ignore")
     out = pd.DataFrame(
-        {
-            "code": ck.text("code", True),
-            "name": ck.text("name", True),
-            "district_type": kinds.where(kinds.notna(), "jämförelse"),
-        }
+        {"code": codes, "name": ck.text("name", True), "district_type": kinds.where(kinds.notna(), known)}
     )
+    ck.frame = ck.frame.assign(code=codes)
     ck.duplicates(["code"], lambda r: f"Området {r.iloc[0]}")
-    out = ck.good(out.dropna())
+    out, issues = ck.result(out)
     for r in out.itertuples():
         ctx.districts[r.code] = (r.name, r.district_type)
     ctx.rebuild()
-    return out, ck.issues
+    return out, issues
 
 
 def areas(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
@@ -303,12 +311,13 @@ def areas(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
             "name": ck.text("name", True),
         }
     )  # fmt: skip
+    ck.frame = ck.frame.assign(area_no=out["area_no"])
     ck.duplicates(["area_no"], lambda r: f"Utvecklingsområde {r.iloc[0]}")
-    out = ck.good(out.dropna())
+    out, issues = ck.result(out)
     out["area_no"] = out["area_no"].astype(int)
     ctx.areas.update(zip(out["area_no"], out["name"], strict=True))
     ctx.rebuild()
-    return out, ck.issues
+    return out, issues
 
 
 def _area_code(ctx: Context) -> Callable[[object], int | None]:
@@ -338,13 +347,17 @@ def indicators(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
             "definition": ck.text("definition"),
         }
     )  # fmt: skip
+    ck.frame = ck.frame.assign(code=out["code"])
     ck.duplicates(["code"], lambda r: f"Indikatorn {r.iloc[0]}")
-    out = ck.good(out[out["code"].notna() & out["name"].notna()])
+    # Every defined code counts as known, even on a row with another error, so the values
+    # sheet is not flooded with "unknown indicator" errors that come from one bad cell.
+    named = out[out["code"].notna() & out["name"].notna()]
+    ctx.indicators.update(zip(named["code"], named["name"], strict=True))
+    ctx.rebuild()
+    out, issues = ck.result(out)
     out["higher_is_better"] = out["higher_is_better"].astype("boolean")
     out["area_no"] = out["area_no"].astype("Int64")
-    ctx.indicators.update(zip(out["code"], out["name"], strict=True))
-    ctx.rebuild()
-    return out, ck.issues
+    return out, issues
 
 
 # --- the plan ---------------------------------------------------------------------------
@@ -384,12 +397,12 @@ def plan(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     ck.duplicates(
         ["action_no", "plan_year"], lambda r: f"Åtgärd {r.iloc[0]} för planår {r.iloc[1]}"
     )
-    out = ck.good(out)
+    out, issues = ck.result(out)
     out["plan_year"] = out["plan_year"].astype(int)
     out["area_no"] = out["area_no"].astype(int)
     for year, rows in out.groupby("plan_year"):
         ctx.plans[int(year)] = dict(zip(rows["action_no"], rows["lead_office"], strict=True))
-    return out, ck.issues
+    return out, issues
 
 
 # --- follow-up ----------------------------------------------------------------------------
@@ -414,6 +427,15 @@ def followup(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
             "reported_office": ck.code("lead_office", ctx.office_matcher),
             "given_plan_year": ck.year("plan_year"),
         }
+    )  # fmt: skip
+    # A cell in Excel's percent format holds 0.5 for "50 %"; the contract asks for 0–100.
+    label = table.header("progress")
+    ck.error(
+        ((out["progress"] > 0) & (out["progress"] < 1)).to_numpy(), "progress",
+        lambda v: f"{label} {show_value(v)} ser ut att vara en andel och läses som "
+        f"{show_value(v)} procent. Menar du {show_value(parse_number(v) * 100)} procent? "
+        "Skriv procent (0–100).",
+        ck.raw("progress"), WARNING,
     )  # fmt: skip
     plan_years = sorted(ctx.plans)
     resolved: list[object] = []
@@ -459,9 +481,9 @@ def followup(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
         ["action_no", "plan_year", "period"],
         lambda r: f"Uppföljning av åtgärd {r.iloc[0]} (planår {r.iloc[1]}) för period {r.iloc[2]}",
     )
-    out = ck.good(out)
+    out, issues = ck.result(out)
     out["plan_year"] = out["plan_year"].astype(int)
-    return out, ck.issues
+    return out, issues
 
 
 # --- indicator values ---------------------------------------------------------------------
@@ -498,10 +520,11 @@ def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Iss
     ck.duplicates(
         ["indicator_code", "district_code", "year", "sex"],
         lambda r: f"Värdet för {r.iloc[0]}, {r.iloc[1]}, {r.iloc[2]}, kön {r.iloc[3]}",
+        column="indicator",
     )
-    out = ck.good(out)
+    out, issues = ck.result(out)
     out["year"] = out["year"].astype(int)
-    return out, ck.issues
+    return out, issues
 
 
 def _wide_to_long(table: Table) -> Table:

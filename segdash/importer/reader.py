@@ -15,6 +15,7 @@ from pathlib import PurePath
 
 import python_calamine
 
+from segdash import fmt
 from segdash.config import Limits
 from segdash.importer.issues import FileRejected
 
@@ -101,8 +102,8 @@ def _read_workbook(data: bytes, limits: Limits) -> list[RawSheet]:
             height = sheet.end[0] + 1 if sheet.end else 0
             if height > limits.max_rows + 1:
                 raise FileRejected(
-                    f"Bladet ”{meta.name}” har {height:,} rader; gränsen är "
-                    f"{limits.max_rows:,} rader per blad.".replace(",", "\u00a0")
+                    f"Bladet ”{meta.name}” har {fmt.number(height)} rader; gränsen är "
+                    f"{fmt.number(limits.max_rows)} rader per blad."
                 )
             sheets.append(RawSheet(meta.name, sheet.to_python(skip_empty_area=False)))
         return sheets
@@ -152,9 +153,7 @@ def _read_csv(data: bytes, file_name: str, limits: Limits) -> RawSheet:
         for row in reader:
             if len(rows) > limits.max_rows:
                 raise FileRejected(
-                    f"Filen har fler än {limits.max_rows:,} rader, som är gränsen.".replace(
-                        ",", "\u00a0"
-                    )
+                    f"Filen har fler än {fmt.number(limits.max_rows)} rader, som är gränsen."
                 )
             rows.append([cell if cell.strip() else "" for cell in row])
     except csv.Error:

@@ -43,7 +43,10 @@ class Table:
     year_columns: dict[str, int] = field(default_factory=dict)  # wide form: header -> year
 
     def header(self, key: str) -> str:
-        return self.headers.get(key) or self.spec.column(key).sv
+        """The column's header as the file writes it, else the contract's Swedish name."""
+        if key in self.headers:
+            return self.headers[key]
+        return next((c.sv for c in self.spec.columns if c.key == key), key)
 
     def issue(self, severity: str, message: str, row: object = None, key: str = "",
               value: str = "") -> Issue:  # fmt: skip
