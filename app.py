@@ -1,4 +1,8 @@
-"""segdash: the Streamlit entry point. Sets up the page, the sidebar and the navigation."""
+"""segdash: the Streamlit entry point. Sets up the page, the sidebar and the navigation.
+
+Every page is registered with st.navigation so that any URL resolves, but the menu lists the
+analyst pages only to signed-in analysts, and those pages refuse everyone else themselves.
+"""
 
 import streamlit as st
 
@@ -7,22 +11,39 @@ from segdash import ui
 st.set_page_config(page_title="segdash", layout="wide", page_icon=":material/monitoring:")
 
 store = ui.get_store()
-ui.language_switch()
-ui.sidebar_filters(store)
-ui.demo_banner(store)
+ui.refresh_revision()
+t = ui.t
 
-pages = [
-    st.Page("pages/overview.py", title=ui.t("nav.overview"), icon=":material/dashboard:",
+view_pages = [
+    st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:",
             url_path="oversikt", default=True),
-    st.Page("pages/districts.py", title=ui.t("nav.districts"), icon=":material/location_on:",
+    st.Page("pages/districts.py", title=t("nav.districts"), icon=":material/location_on:",
             url_path="omraden"),
-    st.Page("pages/actions.py", title=ui.t("nav.actions"), icon=":material/checklist:",
+    st.Page("pages/actions.py", title=t("nav.actions"), icon=":material/checklist:",
             url_path="atgarder"),
-    st.Page("pages/offices.py", title=ui.t("nav.offices"), icon=":material/apartment:",
+    st.Page("pages/offices.py", title=t("nav.offices"), icon=":material/apartment:",
             url_path="forvaltningar"),
-    st.Page("pages/indicators.py", title=ui.t("nav.indicators"), icon=":material/insights:",
+    st.Page("pages/indicators.py", title=t("nav.indicators"), icon=":material/insights:",
             url_path="indikatorer"),
 ]
-page = st.navigation(pages)
+analyst_pages = [
+    st.Page("pages/upload.py", title=t("nav.upload"), icon=":material/upload_file:",
+            url_path="ladda-upp"),
+    st.Page("pages/history.py", title=t("nav.history"), icon=":material/history:",
+            url_path="importhistorik"),
+]
+page = st.navigation(view_pages + analyst_pages, position="hidden")
+
+with st.sidebar:
+    for item in view_pages:
+        st.page_link(item)
+    if ui.current_analyst():
+        st.caption(t("nav.section.analyst"))
+        for item in analyst_pages:
+            st.page_link(item)
+ui.sidebar_filters(store)
+ui.sign_in_box()
+ui.language_switch()
 ui.sync_url()
+ui.demo_banner(store)
 page.run()

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from segdash import charts, queries, ui
+from segdash import queries, ui
 from segdash.ui import t
 
 filters = ui.current_filters()
@@ -74,7 +74,7 @@ with right:
 history = ui.query("action_history", action_no)
 if not history.empty:
     st.markdown(f"**{t('actions.history')}**")
-    ui.chart(charts.status_timeline(history, status_labels=ui.status_labels(),
+    ui.chart(ui.figure("status_timeline", history, status_labels=ui.status_labels(),
                                     period_labels=ui.period_labels(history["period"]),
                                     title="", progress_title=t("chart.progress")),
              key="timeline")  # fmt: skip

@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from segdash import charts, domain, fmt
-from segdash import ui
+from segdash import domain, fmt, ui
 from segdash.queries import Filters
 from segdash.ui import t
 
@@ -129,9 +128,9 @@ for indicator in with_values[with_values["area_no"] == area].itertuples():
     values = values[["district", "year", "value", "target"]]
     if values.empty:
         continue
-    st.plotly_chart(
-        charts.indicator_lines(values, title=indicator.name, unit=indicator.unit,
-                               district_labels=names, reference=domain.MUNICIPALITY,
-                               target_label=t("chart.target")),
-        key=f"ind_{indicator.code}", width="stretch",
+    ui.chart(
+        ui.figure("indicator_lines", values, key=("districts", indicator.code, tuple(compare)),
+                  title=indicator.name, unit=indicator.unit, district_labels=names,
+                  reference=domain.MUNICIPALITY, target_label=t("chart.target")),
+        key=f"ind_{indicator.code}",
     )  # fmt: skip

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from segdash import charts, domain, fmt, ui
+from segdash import domain, fmt, ui
 from segdash.ui import t
 
 lang = ui.lang()
@@ -45,26 +45,41 @@ if values["value"].notna().sum() == 0:
     st.info(t("empty.no_values", indicator=meta["name"]), icon=":material/upload_file:")
     st.stop()
 
-district_names = dict(zip(values["district"], values["district_name"].fillna(values["district"]), strict=True))
+districts_present = values.drop_duplicates("district")
+district_names = dict(zip(districts_present["district"],
+                          districts_present["district_name"].fillna(districts_present["district"]),
+                          strict=True))  # fmt: skip
 sexes = [s for s in ("T", "K", "M") if (values["sex"] == s).any()]
 sex = sexes[0]
 if len(sexes) > 1:
     sex = st.segmented_control(t("indicators.sex"), sexes, default=sexes[0], key="indicator_sex",
                                format_func=lambda s: t(f"sex.{s}")) or sexes[0]  # fmt: skip
-chosen = values[values["sex"] == sex]
+
+# The focus districts and Linköping by default; any other district on request, since a chart
+# of every district in Sweden would be unreadable.
+master = ui.query("master_data")["districts"]
+standard = [d for d in master.loc[master["district_type"].isin(["fokus", "referens"]), "code"]
+            if d in district_names]  # fmt: skip
+others = sorted((d for d in district_names if d not in standard), key=district_names.get)
+extra = []
+if others:
+    extra = st.multiselect(t("indicators.more_districts"), others, key="indicator_more",
+                           format_func=district_names.get, placeholder=t("indicators.none_more"))  # fmt: skip
+shown_districts = [*standard, *extra] or list(district_names)[:8]
+chosen = values[(values["sex"] == sex) & values["district"].isin(shown_districts)]
 
 st.subheader(t("indicators.over_years"))
-ui.chart(charts.indicator_lines(chosen[["district", "year", "value", "target"]], title="",
-                                unit=meta["unit"], district_labels=district_names,
-                                reference=domain.MUNICIPALITY, target_label=t("chart.target")),
+ui.chart(ui.figure("indicator_lines", chosen[["district", "year", "value", "target"]], title="",
+                   unit=meta["unit"], district_labels=district_names,
+                   reference=domain.MUNICIPALITY, target_label=t("chart.target")),
          key="indicator_lines")  # fmt: skip
 
 st.subheader(t("indicators.latest_vs_target"))
 present = chosen.dropna(subset=["value"])
 latest = present.loc[present.groupby("district")["year"].idxmax()]
-ui.chart(charts.latest_vs_target(latest[["district", "value", "target"]], title="",
-                                 unit=meta["unit"], district_labels=district_names,
-                                 value_label=t("chart.value"), target_label=t("chart.target")),
+ui.chart(ui.figure("latest_vs_target", latest[["district", "value", "target"]], title="",
+                   unit=meta["unit"], district_labels=district_names,
+                   value_label=t("chart.value"), target_label=t("chart.target")),
          key="indicator_latest")  # fmt: skip
 latest = latest.assign(district_label=latest["district"].map(district_names))
 ui.table(latest, {"district_label": t("col.district"), "year": t("col.year"),
@@ -73,7 +88,7 @@ ui.table(latest, {"district_label": t("col.district"), "year": t("col.year"),
 
 st.subheader(t("indicators.values"))
 table = values.assign(district_label=values["district"].map(district_names),
-                      sex_label=values["sex"].map(lambda s: t(f"sex.{s}")))
+                      sex_label=values["sex"].map({s: t(f"sex.{s}") for s in sexes}))
 ui.table(table, {"district_label": t("col.district"), "year": t("col.year"),
                  "sex_label": t("indicators.sex"), "value": t("col.value"),
                  "target": t("col.target"), "source": t("col.source")},

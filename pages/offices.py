@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from segdash import charts, fmt, ui
+from segdash import fmt, ui
 from segdash.ui import t
 
 filters = ui.current_filters()
@@ -43,7 +43,7 @@ third.metric(t("offices.at_risk"), fmt.number(len(risky), 0, lang))
 
 counts = actions.groupby(["role", "status"]).size().reset_index(name="count")
 ui.chart(
-    charts.status_bars(counts, group_col="role", status_labels=labels, title="",
+    ui.figure("status_bars", counts, group_col="role", status_labels=labels, title="",
                        value_title=t("chart.actions"), group_labels=role_names),
     key="office_chart",
 )  # fmt: skip

@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from segdash import charts, fmt
-from segdash import ui
+from segdash import fmt, ui
 from segdash.ui import t
 
 filters = ui.current_filters()
@@ -70,8 +69,7 @@ def group_names(by: str, counts) -> list[str]:
 
 def status_chart(by: str, group_title: str):
     counts = ui.query("status_by", filters, by)
-    figure = charts.status_bars(
-        counts, group_col="group", status_labels=labels, title="",
+    figure = ui.figure("status_bars", counts, group_col="group", status_labels=labels, title="",
         value_title=t("chart.actions"),
         group_labels=dict(zip(counts["group"], group_names(by, counts), strict=True)),
     )  # fmt: skip
@@ -110,8 +108,7 @@ for pick, names, column in ((area_pick, area_names, "area_no"),
 st.subheader(t("overview.over_time"))
 over_time = ui.query("status_over_periods", filters)
 ui.chart(
-    charts.status_over_time(
-        over_time, status_labels=labels, period_labels=ui.period_labels(over_time["period"].unique()),
+    ui.figure("status_over_time", over_time, status_labels=labels, period_labels=ui.period_labels(over_time["period"].unique()),
         title="", value_title=t("chart.actions"),
     ),
     key="chart_over_time",

@@ -1,4 +1,4 @@
-"""`python -m segdash`: import, check, batches, rollback, restore, demo and template.
+"""`python -m segdash`: import, check, batches, rollback, restore, demo, template, add-analyst.
 
 A thin face of the library: it parses options, calls the importer or the store, and prints.
 Exit codes: 0 done, 1 refused (errors in a file, or the database said no), 2 usage.
@@ -174,6 +174,26 @@ def cmd_template(args: argparse.Namespace, store: Store | None) -> int:
     return EXIT_OK
 
 
+def cmd_add_analyst(args: argparse.Namespace, store: Store | None) -> int:
+    from segdash import auth
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("Lösenord: ")
+        if getpass.getpass("Samma lösenord igen: ") != password:
+            print("segdash: Lösenorden är inte lika; inget sparades.", file=sys.stderr)
+            return EXIT_REFUSED
+    try:
+        is_new = auth.add_analyst(args.name, password)
+    except auth.AuthError as exc:
+        print(f"segdash: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    verb = "tillagd" if is_new else "har fått nytt lösenord"
+    print(f"Analytikern {args.name} {verb} i {auth.analysts_path()}.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m segdash",
@@ -210,6 +230,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", metavar="TYP", help="plan, followup eller indicators")
     p.add_argument("path", metavar="FIL", help="var mallen ska sparas (.xlsx)")
     p.set_defaults(func=cmd_template, needs_db=False)
+
+    p = sub.add_parser(
+        "add-analyst", help="lägg till en analytiker för lokal inloggning (eller byt lösenord)"
+    )
+    p.add_argument("name", metavar="NAMN", help="användarnamn")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="läs lösenordet från standard in (för skript) i stället för att fråga")  # fmt: skip
+    p.set_defaults(func=cmd_add_analyst, needs_db=False)
     return parser
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 
+import pandas as pd
+
 # Plotly's `separators`: decimal mark, then thousands separator (a no-break space).
 PLOTLY_SEPARATORS = ",\u00a0"
 NBSP = "\u00a0"
@@ -25,6 +27,17 @@ def number(value: float | int | None, decimals: int = 0, lang: str = "sv") -> st
     if lang == "sv":
         text = text.replace(",", NBSP).replace(".", ",").replace("-", "\u2212")
     return text
+
+
+def numbers(values, decimals: int = 0, lang: str = "sv") -> list[str]:
+    """`number` for a whole column at once (the same text, several times faster)."""
+    template = f"{{:,.{decimals}f}}".format
+    series = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").tolist()
+    out = ["–" if v != v else template(v) for v in series]  # v != v: NaN
+    if lang == "sv":
+        table = str.maketrans({",": NBSP, ".": ",", "-": "\u2212"})
+        out = [text.translate(table) for text in out]
+    return out
 
 
 def percent(value: float | None, decimals: int = 0, lang: str = "sv") -> str:

@@ -203,14 +203,34 @@ def status_by(store: Store, filters: Filters, by: str) -> pd.DataFrame:
 
 def status_over_periods(store: Store, filters: Filters) -> pd.DataFrame:
     """Counts per (period, status) for every follow-up, each against its plan in force."""
-    rows = []
-    for period in periods(store):
-        counts = status_counts(action_status(store, filters, period))
-        counts.insert(0, "period", period)
-        rows.append(counts[counts["count"] > 0])
-    if not rows:
+    frame = store.df(
+        """WITH p AS (SELECT DISTINCT period, CAST(left(period, 4) AS INTEGER) AS year
+                      FROM current_action_status),
+                in_force AS (SELECT p.period, max(y.plan_year) AS plan_year
+                             FROM p JOIN (SELECT DISTINCT plan_year FROM current_action) y
+                               ON y.plan_year <= p.year GROUP BY p.period)
+           SELECT f.period, coalesce(s.status, 'missing') AS status, count(*) AS count
+           FROM in_force f
+           JOIN current_action a ON a.plan_year = f.plan_year
+           LEFT JOIN current_action_status s
+                  ON s.plan_year = a.plan_year AND s.action_no = a.action_no
+                 AND s.period = f.period
+           WHERE (len($districts::VARCHAR[]) = 0 OR list_has_any(a.districts, $districts::VARCHAR[]))
+             AND (len($areas::INTEGER[]) = 0 OR list_contains($areas::INTEGER[], a.area_no))
+             AND (len($offices::VARCHAR[]) = 0 OR list_contains($offices::VARCHAR[], a.lead_office)
+                  OR list_has_any(a.partner_offices, $offices::VARCHAR[]))
+           GROUP BY ALL""",
+        {"districts": list(filters.districts), "areas": [int(a) for a in filters.areas],
+         "offices": list(filters.offices)},
+    )  # fmt: skip
+    if frame.empty:
         return pd.DataFrame(columns=["period", "status", "count", "share"])
-    return pd.concat(rows, ignore_index=True)
+    frame["count"] = frame["count"].astype(int)
+    frame["share"] = frame["count"] / frame.groupby("period")["count"].transform("sum")
+    order = {s: i for i, s in enumerate(domain.STATUS_ORDER)}
+    keys = [(domain.period_sort_key(p), order[s]) for p, s in zip(frame["period"], frame["status"], strict=True)]
+    frame = frame.iloc[sorted(range(len(frame)), key=keys.__getitem__)]
+    return frame.reset_index(drop=True)
 
 
 def changes_since_previous(store: Store, filters: Filters) -> pd.DataFrame:
@@ -286,11 +306,12 @@ def indicator_catalogue(store: Store) -> pd.DataFrame:
     """Every indicator with its definition and development area, and whether it has values."""
     return store.df(
         """SELECT i.code, i.name, i.unit, i.higher_is_better, i.area_no, ar.name AS area_name,
-                  i.source, i.definition,
-                  (SELECT count(value) FROM current_indicator_value v
-                   WHERE v.indicator_code = i.code) AS n_values
+                  i.source, i.definition, coalesce(n.n_values, 0) AS n_values
            FROM current_indicator i
            LEFT JOIN current_development_area ar ON ar.area_no = i.area_no
+           LEFT JOIN (SELECT indicator_code, count(value) AS n_values
+                      FROM current_indicator_value GROUP BY indicator_code) n
+             ON n.indicator_code = i.code
            ORDER BY i.area_no NULLS LAST, i.name"""
     )
 
@@ -379,3 +400,54 @@ def area_summary(store: Store, filters: Filters, district: str) -> pd.DataFrame:
             "worsening": int((ind["improving"] == False).sum()),  # noqa: E712
         })  # fmt: skip
     return pd.DataFrame(rows)
+
+
+# --- what an import would change (the upload page's preview) --------------------------------
+
+
+def plan_actions(store: Store, plan_years: list[int]) -> pd.DataFrame:
+    """The current actions of the given plan years."""
+    frame = store.df(
+        """SELECT plan_year, action_no, area_no, title, description, lead_office,
+                  partner_offices, districts, start_when, end_when
+           FROM current_action WHERE list_contains($years::INTEGER[], plan_year)""",
+        {"years": [int(y) for y in plan_years]},
+    )
+    for column in ("partner_offices", "districts"):
+        frame[column] = frame[column].map(list)
+    return frame
+
+
+def statuses_of_actions(store: Store, actions: pd.DataFrame) -> pd.DataFrame:
+    """Every current status row of the given (plan_year, action_no) pairs."""
+    keys = actions[["plan_year", "action_no"]].drop_duplicates()
+    with store.snapshot() as cur:
+        cur.register("wanted_actions", keys)
+        try:
+            return cur.execute(
+                """SELECT s.plan_year, s.action_no, s.period, s.status, s.progress, s.comment
+                   FROM current_action_status s
+                   JOIN wanted_actions w ON w.plan_year = s.plan_year AND w.action_no = s.action_no"""
+            ).df()
+        finally:
+            cur.unregister("wanted_actions")
+
+
+def values_at(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
+    """Current indicator values at the given (indicator, district, year, sex) keys."""
+    wanted = keys[["indicator_code", "district_code", "year", "sex"]].drop_duplicates()
+    with store.snapshot() as cur:
+        cur.register("wanted_values", wanted)
+        try:
+            return cur.execute(
+                """SELECT v.indicator_code, v.district_code, v.year, v.sex, v.value, v.target
+                   FROM current_indicator_value v
+                   JOIN wanted_values w USING (indicator_code, district_code, year, sex)"""
+            ).df()
+        finally:
+            cur.unregister("wanted_values")
+
+
+def batches(store: Store) -> pd.DataFrame:
+    """The import history, newest first (the built-in master data is not part of it)."""
+    return store.batches()

@@ -260,7 +260,11 @@ class Store:
 
     def revision(self) -> int:
         """A number that changes whenever the current data may have changed (for caches)."""
-        return int(self.df("SELECT coalesce(max(event_no), 0) AS n FROM batch_event")["n"].iloc[0])
+        cur = self.read()
+        try:
+            return int(cur.execute("SELECT coalesce(max(event_no), 0) FROM batch_event").fetchone()[0])
+        finally:
+            cur.close()
 
     # -- the write path --------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from segdash import fmt, i18n, queries
+from segdash import auth, charts, fmt, i18n, queries
 from segdash.queries import Filters
 from segdash.seed import ensure_demo
 from segdash.store import Store, StoreError, db_path_from_env
@@ -33,15 +33,26 @@ def _open_store(path: str) -> Store:
     return store
 
 
+_opened: set[str] = set()
+
+
 def get_store() -> Store:
     """The process's database handle; stops the page with a clear message if it can't open."""
+    path = db_path_from_env()
     try:
+        if path in _opened:  # the common case: no spinner, just the cached handle
+            return _open_store(path)
         with st.spinner("Öppnar databasen …"):
-            return _open_store(db_path_from_env())
+            store = _open_store(path)
+        _opened.add(path)
+        return store
     except StoreError as exc:
         st.error(str(exc), icon=":material/error:")
         st.stop()
         raise  # unreachable: st.stop() ends the script run
+
+
+REVISION_KEY = "segdash_revision"
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
@@ -49,10 +60,45 @@ def _cached(name: str, db_path: str, revision: int, args: tuple, _store: Store):
     return getattr(queries, name)(_store, *args)
 
 
+def refresh_revision() -> int:
+    """Read the data's revision once per script run (and again after a write)."""
+    revision = get_store().revision()
+    st.session_state[REVISION_KEY] = revision
+    return revision
+
+
 def query(name: str, *args):
     """queries.<name>(store, *args), cached until the data changes."""
     store = get_store()
-    return _cached(name, store.path, store.revision(), args, store)
+    revision = st.session_state.get(REVISION_KEY)
+    if revision is None:
+        revision = refresh_revision()
+    return _cached(name, store.path, revision, args, store)
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _cached_figure(builder: str, frame: pd.DataFrame, options: tuple):
+    return getattr(charts, builder)(frame, **dict(options))
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _keyed_figure(builder: str, key: tuple, revision: int, language: str,
+                  _frame: pd.DataFrame, _options: tuple):  # fmt: skip
+    return getattr(charts, builder)(_frame, **dict(_options))
+
+
+def figure(builder: str, frame: pd.DataFrame, *, key: tuple | None = None, **options):
+    """charts.<builder>(frame, **options), cached: a chart builder is a pure function, and
+    building a plotly figure costs more than drawing it. The figure is shared, never changed.
+
+    Without `key` the cache is keyed on the frame and options themselves. With `key` (what
+    the frame was asked for, e.g. the query's arguments) it is keyed on that, the data's
+    revision and the language, which is cheaper when a page draws many charts.
+    """
+    if key is None:
+        return _cached_figure(builder, frame, tuple(sorted(options.items())))
+    revision = st.session_state.get(REVISION_KEY) or refresh_revision()
+    return _keyed_figure(builder, key, revision, lang(), frame, tuple(sorted(options.items())))
 
 
 # --- language ------------------------------------------------------------------------------
@@ -206,7 +252,7 @@ def table(frame: pd.DataFrame, columns: dict[str, str], decimals: dict[str, int]
     language = lang()
     for column, places in (decimals or {}).items():
         if column in shown:
-            shown[column] = [fmt.number(v, places, language) for v in shown[column]]
+            shown[column] = fmt.numbers(shown[column], places, language)
     shown = shown.rename(columns=columns)
     return st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height, **kwargs)
 
@@ -223,3 +269,98 @@ def chart(figure, key: str, **kwargs):
 def period_labels(periods: Sequence[str]) -> dict[str, str]:
     return {p: period_label(p) for p in periods}
 
+
+
+# --- analysts: sign-in and the guard on the analyst pages ----------------------------------
+
+ANALYST_KEY = "segdash_analyst"
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle() -> auth.Throttle:
+    return auth.throttle_from_env()
+
+
+def auth_mode() -> str:
+    """'oidc' when [auth] is in secrets, 'local' when analyst accounts exist, else 'none'."""
+    try:
+        if "auth" in st.secrets:
+            return "oidc"
+    except Exception:  # no secrets file at all  # noqa: BLE001
+        pass
+    return "local" if auth.local_sign_in_configured() else "none"
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # noqa: BLE001
+        return {}
+
+
+def current_analyst() -> str | None:
+    """The signed-in analyst's identity (user name or e-mail), or None for a viewer."""
+    mode = auth_mode()
+    if mode == "oidc":
+        if st.user.is_logged_in and auth.is_allowed_email(st.user.get("email"), _secrets()):
+            return str(st.user.get("email"))
+        return None
+    if mode == "local":
+        return st.session_state.get(ANALYST_KEY)
+    return None
+
+
+def _local_sign_in_form(key: str) -> None:
+    with st.form(key=key, clear_on_submit=True, enter_to_submit=True):
+        name = st.text_input(t("auth.name"), key=f"{key}_name")
+        password = st.text_input(t("auth.password"), type="password", key=f"{key}_password")
+        if st.form_submit_button(t("auth.sign_in"), type="primary"):
+            if auth.verify(name, password, _throttle()):
+                st.session_state[ANALYST_KEY] = name.strip()
+                st.rerun()
+            else:
+                st.error(t("auth.wrong"), icon=":material/lock:")
+
+
+def sign_in_box() -> None:
+    """The sidebar's sign-in or sign-out, by how sign-in is configured."""
+    mode = auth_mode()
+    if mode == "none":
+        return
+    with st.sidebar:
+        st.header(t("auth.header"))
+        who = current_analyst()
+        if mode == "oidc":
+            if st.user.is_logged_in:
+                st.caption(t("auth.signed_in_as", name=st.user.get("email") or ""))
+                if who is None:
+                    st.caption(t("auth.not_on_list"))
+                st.button(t("auth.sign_out"), on_click=st.logout, key="oidc_logout")
+            else:
+                st.button(t("auth.sign_in_oidc"), on_click=st.login, key="oidc_login")
+            return
+        if who:
+            st.caption(t("auth.signed_in_as", name=who))
+            if st.button(t("auth.sign_out"), key="local_logout"):
+                del st.session_state[ANALYST_KEY]
+                st.rerun()
+        else:
+            with st.expander(t("auth.sign_in")):
+                _local_sign_in_form("sidebar_sign_in")
+
+
+def require_analyst() -> str:
+    """Stop the page with a refusal unless an analyst is signed in; returns who it is."""
+    who = current_analyst()
+    if who:
+        return who
+    st.error(t("auth.refused"), icon=":material/block:")
+    mode = auth_mode()
+    if mode == "none":
+        st.info(t("auth.not_configured"), icon=":material/info:")
+    elif mode == "local":
+        _local_sign_in_form("page_sign_in")
+    else:
+        st.button(t("auth.sign_in_oidc"), on_click=st.login, key="page_oidc_login")
+    st.stop()
+    raise AssertionError("unreachable")

@@ -156,7 +156,9 @@ def test_not_a_database_exits_1_with_the_reason(capsys, tmp_path):
     assert err.startswith(f"segdash: Filen {bad} är ingen segdash-databas")
 
 
-@pytest.mark.parametrize("command", ["import", "check", "batches", "rollback", "restore", "demo", "template"])
+@pytest.mark.parametrize(
+    "command", ["import", "check", "batches", "rollback", "restore", "demo", "template", "add-analyst"]
+)
 def test_every_command_has_help(command):
     done = subprocess.run(
         [sys.executable, "-m", "segdash", command, "--help"], cwd=ROOT, capture_output=True,

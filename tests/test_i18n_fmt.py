@@ -21,7 +21,7 @@ def test_both_languages_have_the_same_keys():
 def test_every_key_the_ui_uses_exists():
     used = set()
     for path in UI_SOURCES:
-        used |= set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']""", path.read_text(encoding="utf-8")))
+        used |= set(re.findall(r"""\bt\(\s*["']([a-z_.]+)["']\s*[,)]""", path.read_text(encoding="utf-8")))
         used |= set(re.findall(r"""i18n\.text\([^,]+,\s*["']([a-z_.]+)["']""", path.read_text(encoding="utf-8")))
     assert len(used) > 60
     assert sorted(used - set(i18n.SV)) == []
@@ -70,3 +70,9 @@ def test_percent_unit_signed_and_dates():
     assert (fmt.signed(3), fmt.signed(-2), fmt.signed(0), fmt.signed(-2, 0, "en")) == ("+3", "\u22122", "±0", "-2")
     assert fmt.long_date(date(2026, 11, 23)) == "23 november 2026"
     assert fmt.long_date(datetime(2026, 3, 5, 9, 7), "en") == "5 March 2026 09:07"
+
+
+def test_numbers_matches_number_for_a_whole_column():
+    values = [1234567.891, -12.5, 0.0, None, float("nan"), 3]
+    for lang in ("sv", "en"):
+        assert fmt.numbers(values, 1, lang) == [fmt.number(v, 1, lang) for v in values]

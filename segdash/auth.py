@@ -1,0 +1,166 @@
+"""Who may upload: local analyst accounts (argon2 hashes in a file) and the OIDC allow-list.
+
+No Streamlit here: the app's sign-in widgets live in `ui.py`; this module keeps the accounts,
+checks passwords, slows down repeated failures and logs them. A password or a hash is never
+logged or shown.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+log = logging.getLogger("segdash.auth")
+
+DEFAULT_ANALYSTS_PATH = Path("data") / "analysts.json"
+NAME_PATTERN = re.compile(r"[A-Za-z0-9ÅÄÖåäöÉéÜü._@-]{2,64}")
+MIN_PASSWORD_LENGTH = 10
+
+_hasher = PasswordHasher()
+
+
+class AuthError(Exception):
+    """A problem the user can act on; the message is Swedish."""
+
+
+def analysts_path() -> Path:
+    return Path(os.environ.get("SEGDASH_ANALYSTS") or DEFAULT_ANALYSTS_PATH)
+
+
+def _load(path: Path) -> dict[str, dict]:
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise AuthError(f"Filen med analytiker ({path}) kan inte läsas: {exc}") from None
+    return data.get("analysts", {}) if isinstance(data, dict) else {}
+
+
+def analyst_names(path: Path | None = None) -> list[str]:
+    return sorted(_load(path or analysts_path()))
+
+
+def local_sign_in_configured(path: Path | None = None) -> bool:
+    try:
+        return bool(_load(path or analysts_path()))
+    except AuthError:
+        return False
+
+
+def add_analyst(name: str, password: str, path: Path | None = None) -> bool:
+    """Add or replace an analyst's password. Returns True when the name was new."""
+    path = path or analysts_path()
+    if not NAME_PATTERN.fullmatch(name):
+        raise AuthError(
+            "Användarnamnet får bara innehålla bokstäver, siffror och . _ @ -, 2–64 tecken."
+        )
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AuthError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+    analysts = _load(path)
+    is_new = name not in analysts
+    analysts[name] = {
+        "password_hash": _hasher.hash(password),
+        "changed_at": datetime.now().replace(microsecond=0).isoformat(),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Write beside the target and rename, so a crash never leaves half a file; owner-only.
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".analysts-")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump({"analysts": analysts}, handle, ensure_ascii=False, indent=2)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    log.info("analyst account %s: %s", "added" if is_new else "password changed", name)
+    return is_new
+
+
+@dataclass
+class Throttle:
+    """Slows down repeated failed sign-ins per user name: 1, 2, 4 … seconds, at most `cap`."""
+
+    base_seconds: float = 1.0
+    cap_seconds: float = 30.0
+
+    def __post_init__(self) -> None:
+        self._failures: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def delay_for(self, name: str) -> float:
+        with self._lock:
+            failures = self._failures.get(name.casefold(), 0)
+        return 0.0 if failures == 0 else min(self.base_seconds * 2 ** (failures - 1), self.cap_seconds)
+
+    def failed(self, name: str) -> None:
+        with self._lock:
+            self._failures[name.casefold()] = self._failures.get(name.casefold(), 0) + 1
+
+    def succeeded(self, name: str) -> None:
+        with self._lock:
+            self._failures.pop(name.casefold(), None)
+
+
+def throttle_from_env() -> Throttle:
+    raw = os.environ.get("SEGDASH_SIGNIN_DELAY", "1")
+    try:
+        base = max(float(raw), 0.0)
+    except ValueError:
+        base = 1.0
+    return Throttle(base_seconds=base)
+
+
+def verify(name: str, password: str, throttle: Throttle, path: Path | None = None) -> bool:
+    """Check a local sign-in. Every failure waits longer before answering and is logged."""
+    name = name.strip()
+    time.sleep(throttle.delay_for(name))
+    analysts = _load(path or analysts_path())
+    record = analysts.get(name)
+    ok = False
+    if record is not None:
+        try:
+            ok = _hasher.verify(record["password_hash"], password)
+        except (VerificationError, InvalidHashError, KeyError):
+            ok = False
+    else:
+        # Spend the same time as a real check, so a wrong name can't be told from a wrong password.
+        try:
+            _hasher.verify(_DUMMY_HASH, password)
+        except VerificationError:
+            pass
+    if ok:
+        throttle.succeeded(name)
+        log.info("analyst signed in: %s", name)
+    else:
+        throttle.failed(name)
+        log.warning("failed sign-in for user name %r", name[:64])
+    return ok
+
+
+_DUMMY_HASH = _hasher.hash("not a password anyone uses")
+
+
+def is_allowed_email(email: str | None, secrets: Mapping) -> bool:
+    """Whether an OIDC-signed-in e-mail is on the analysts' allow-list in secrets.
+
+    The list is `[segdash] analysts = ["namn@linkoping.se", …]`; case-insensitive.
+    """
+    if not email:
+        return False
+    section = secrets.get("segdash", {}) if hasattr(secrets, "get") else {}
+    allowed = section.get("analysts", []) if hasattr(section, "get") else []
+    return email.strip().casefold() in {str(a).strip().casefold() for a in allowed}
