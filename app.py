@@ -25,6 +25,8 @@ view_pages = [
             url_path="forvaltningar"),
     st.Page("pages/indicators.py", title=t("nav.indicators"), icon=":material/insights:",
             url_path="indikatorer"),
+    st.Page("pages/report.py", title=t("nav.report"), icon=":material/description:",
+            url_path="rapport"),
 ]
 analyst_pages = [
     st.Page("pages/upload.py", title=t("nav.upload"), icon=":material/upload_file:",

@@ -78,7 +78,8 @@ def status_chart(by: str, group_title: str):
         wide = counts.pivot_table(index="label", columns="status", values="count", fill_value=0,
                                   sort=False)  # fmt: skip
         wide = wide.reindex(columns=[s for s in labels if s in wide.columns]).reset_index()
-        ui.table(wide, {"label": group_title, **{s: labels[s] for s in wide.columns[1:]}})
+        ui.table(wide, {"label": group_title, **{s: labels[s] for s in wide.columns[1:]}},
+                 key=f"status_per_{by}_{filters.period}")  # fmt: skip
     picked = [p.get("customdata") for p in (event.selection.points if event else [])]
     picked = [p[0] if isinstance(p, list) else p for p in picked if p is not None]
     return picked[0] if picked else None, dict(zip(counts["group"], counts["label"], strict=True))
@@ -103,7 +104,7 @@ for pick, names, column in ((area_pick, area_names, "area_no"),
     actions = actions[actions[column].astype(str) == str(pick)].copy()
     actions["status_label"] = actions["status"].map(ui.status_text)
     st.subheader(t("overview.selected", group=names.get(pick, pick)))
-    ui.table(actions, ACTION_COLUMNS, {"progress": 0})
+    ui.table(actions, ACTION_COLUMNS, {"progress": 0}, key=f"actions_{column}_{pick}")
 
 st.subheader(t("overview.over_time"))
 over_time = ui.query("status_over_periods", filters)
@@ -117,7 +118,8 @@ with st.expander(t("overview.table_alt")):
     wide = over_time.pivot_table(index="period", columns="status", values="count", fill_value=0,
                                  sort=False).reset_index()  # fmt: skip
     wide["period"] = wide["period"].map(ui.period_label)
-    ui.table(wide, {"period": t("col.period"), **{s: labels[s] for s in labels if s in wide.columns}})
+    ui.table(wide, {"period": t("col.period"), **{s: labels[s] for s in labels if s in wide.columns}},
+             key="status_per_period")  # fmt: skip
 
 if previous:
     st.subheader(t("overview.changes", previous=ui.period_label(previous)))
@@ -133,4 +135,4 @@ if previous:
             "action_no": t("col.action_no"), "title": t("col.title"),
             "before_label": t("col.status_before"), "after_label": t("col.status_after"),
             "comment": t("col.comment"),
-        }, key="changes")  # fmt: skip
+        }, key=f"changes_{filters.period}")  # fmt: skip

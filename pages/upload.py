@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from segdash import exports, fmt, i18n, ui
+from segdash import fmt, i18n, ui
 from segdash.config import Limits
 from segdash.importer import UploadedFile, check_files, import_files
 from segdash.importer.issues import SEVERITY_LABELS
@@ -76,14 +76,7 @@ if check.issues:
     columns = {"severity": t("col.severity"), "file": t("col.file"), "sheet": t("col.sheet"),
                "row": t("col.row"), "column": t("col.column"), "value": t("col.value"),
                "message": t("col.message")}  # fmt: skip
-    ui.table(shown, columns, key="report_table")
-    st.download_button(
-        t("upload.download_report"),
-        data=exports.frame_to_xlsx(report.rename(columns=columns), "Kontrollrapport"),
-        file_name="kontrollrapport.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        icon=":material/download:", key="report_download",
-    )  # fmt: skip
+    ui.table(shown, columns, key="kontrollrapport")
 else:
     st.write(t("upload.no_issues"))
 

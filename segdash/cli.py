@@ -1,4 +1,5 @@
-"""`python -m segdash`: import, check, batches, rollback, restore, demo, template, add-analyst.
+"""`python -m segdash`: import, check, batches, rollback, restore, demo, template, add-analyst,
+report and export.
 
 A thin face of the library: it parses options, calls the importer or the store, and prints.
 Exit codes: 0 done, 1 refused (errors in a file, or the database said no), 2 usage.
@@ -12,6 +13,8 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+
+import pandas as pd
 
 from segdash.importer import CheckResult, check_files, import_files, read_upload
 from segdash.importer.issues import SEVERITY_LABELS, Issue
@@ -194,6 +197,52 @@ def cmd_add_analyst(args: argparse.Namespace, store: Store | None) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace, store: Store) -> int:
+    from segdash import reports
+
+    scope = reports.Scope()
+    if args.district:
+        scope = reports.Scope("district", args.district)
+    elif args.area:
+        scope = reports.Scope("area", args.area)
+    elif args.office:
+        scope = reports.Scope("office", args.office)
+    try:
+        report = reports.build_report(store, args.period, scope)
+    except reports.ReportError as exc:
+        print(f"segdash: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    Path(args.out).write_bytes(reports.render(report, args.format, with_charts=not args.no_charts))
+    print(f"{report.title} sparad i {args.out}.")
+    return EXIT_OK
+
+
+EXPORTS = ("actions", "indicators", "batches")
+
+
+def cmd_export(args: argparse.Namespace, store: Store) -> int:
+    from segdash import exports, queries
+
+    if args.table == "actions":
+        period = args.period or (queries.periods(store) or [None])[-1]
+        if period is None:
+            print("segdash: Det finns ingen uppföljning att exportera.", file=sys.stderr)
+            return EXIT_REFUSED
+        frame = queries.action_status(store, queries.Filters(period=period))
+        frame = frame.drop(columns=["description"])
+    elif args.table == "indicators":
+        catalogue = queries.indicator_catalogue(store)
+        parts = [queries.indicator_values(store, code, (), None).assign(indicator=code)
+                 for code in catalogue["code"]]  # fmt: skip
+        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    else:
+        frame = store.batches()
+    data = exports.frame_to_xlsx(frame, args.table) if args.format == "xlsx" else exports.frame_to_csv(frame)
+    Path(args.out).write_bytes(data)
+    print(f"{len(frame)} rader exporterade till {args.out}.")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m segdash",
@@ -238,6 +287,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--password-stdin", action="store_true",
                    help="läs lösenordet från standard in (för skript) i stället för att fråga")  # fmt: skip
     p.set_defaults(func=cmd_add_analyst, needs_db=False)
+
+    p = sub.add_parser("report", help="årsrapporten för en uppföljningsperiod, som Word eller PDF")
+    p.add_argument("--period", required=True, help="uppföljningsperiod, t.ex. 2023 eller 2022-T2")
+    p.add_argument("--format", choices=("docx", "pdf"), default="docx")
+    p.add_argument("--out", required=True, metavar="FIL")
+    only = p.add_mutually_exclusive_group()
+    only.add_argument("--district", help="bara ett område, t.ex. Skäggetorp")
+    only.add_argument("--area", type=int, help="bara ett utvecklingsområde (1–5)")
+    only.add_argument("--office", help="bara en förvaltning (kod, t.ex. UBF)")
+    p.add_argument("--no-charts", action="store_true", help="utan diagram (kräver ingen Chromium)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export", help="en tabell som xlsx eller CSV: actions, indicators, batches")
+    p.add_argument("table", choices=EXPORTS, metavar="TABELL", help="actions, indicators eller batches")
+    p.add_argument("--period", help="för actions: uppföljningsperiod (annars den senaste)")
+    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
+    p.add_argument("--out", required=True, metavar="FIL")
+    p.set_defaults(func=cmd_export)
     return parser
 
 

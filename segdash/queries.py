@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from segdash import domain
-from segdash.store import Store
+from segdash.store import SYSTEM_BATCH_ID, Store
 
 
 @dataclass(frozen=True)
@@ -451,3 +451,24 @@ def values_at(store: Store, keys: pd.DataFrame) -> pd.DataFrame:
 def batches(store: Store) -> pd.DataFrame:
     """The import history, newest first (the built-in master data is not part of it)."""
     return store.batches()
+
+
+def source_batches(store: Store, plan_year: int, periods: list[str],
+                   districts: tuple[str, ...]) -> pd.DataFrame:  # fmt: skip
+    """The active imports whose rows a report for these plan year, periods and districts uses."""
+    return store.df(
+        """WITH used AS (
+               SELECT batch_id FROM current_action WHERE plan_year = $plan_year
+               UNION SELECT batch_id FROM current_action_status
+                     WHERE plan_year = $plan_year AND list_contains($periods::VARCHAR[], period)
+               UNION SELECT batch_id FROM current_indicator_value
+                     WHERE list_contains($districts::VARCHAR[], district_code)
+               UNION SELECT batch_id FROM current_indicator
+           )
+           SELECT b.batch_id, b.file_name, b.imported_at, b.imported_by, b.kind, b.is_demo
+           FROM import_batch b JOIN used USING (batch_id)
+           WHERE b.batch_id <> $system
+           ORDER BY b.batch_id""",
+        {"plan_year": plan_year, "periods": periods, "districts": list(districts),
+         "system": SYSTEM_BATCH_ID},
+    )

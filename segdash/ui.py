@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from segdash import auth, charts, fmt, i18n, queries
+from segdash import auth, charts, exports, fmt, i18n, queries
 from segdash.queries import Filters
 from segdash.seed import ensure_demo
 from segdash.store import Store, StoreError, db_path_from_env
@@ -242,19 +242,40 @@ def status_text(code: object) -> str:
 
 def table(frame: pd.DataFrame, columns: dict[str, str], decimals: dict[str, int] | None = None,
           key: str | None = None, height: int | str = "auto", **kwargs):  # fmt: skip
-    """A read-only table: chosen columns under translated headers, numbers the Swedish way.
+    """A read-only table: chosen columns under translated headers, numbers the Swedish way,
+    with Excel and CSV downloads of the same rows (named after `key`).
 
     Numbers are shown as formatted text (decimal comma, space between thousands): Streamlit's
-    own number formats follow the browser's locale, not the app's language. Text is shown as
-    text, never as HTML.
+    own number formats follow the browser's locale, not the app's language. The downloads keep
+    them as numbers. Text is shown as text, never as HTML.
     """
+    raw = frame[list(columns)].rename(columns=columns)
     shown = frame[list(columns)].copy()
     language = lang()
     for column, places in (decimals or {}).items():
         if column in shown:
             shown[column] = fmt.numbers(shown[column], places, language)
     shown = shown.rename(columns=columns)
-    return st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height, **kwargs)
+    event = st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height, **kwargs)
+    if key is not None:
+        downloads(raw, key)
+    return event
+
+
+def downloads(frame: pd.DataFrame, name: str) -> None:
+    """Two small buttons: the frame as xlsx and as CSV, made only when clicked."""
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(
+        t("export.xlsx"), data=lambda: exports.frame_to_xlsx(frame, name[:31]),
+        file_name=f"{name}.xlsx", key=f"{name}_xlsx", on_click="ignore", help=t("export.help"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:", type="tertiary",
+    )  # fmt: skip
+    right.download_button(
+        t("export.csv"), data=lambda: exports.frame_to_csv(frame), file_name=f"{name}.csv",
+        key=f"{name}_csv", on_click="ignore", help=t("export.help"), mime="text/csv",
+        icon=":material/download:", type="tertiary",
+    )  # fmt: skip
 
 
 def chart(figure, key: str, **kwargs):

@@ -1,0 +1,82 @@
+"""Rapport: the annual follow-up report for a period and scope, as Word or PDF."""
+
+import streamlit as st
+
+from segdash import domain, reports, ui
+from segdash.ui import t
+
+filters = ui.current_filters()
+lang = ui.lang()
+st.title(t("report.page_title"))
+st.markdown(t("report.intro"))
+
+periods = ui.query("periods")
+if not ui.query("plan_years"):
+    st.info(t("empty.no_plan"), icon=":material/upload_file:")
+    st.stop()
+if not periods:
+    st.info(t("empty.no_followup"), icon=":material/upload_file:")
+    st.stop()
+
+master = ui.query("master_data")
+choices = {
+    "district": dict(zip(master["districts"]["code"], master["districts"]["name"], strict=True)),
+    "area": {int(n): f"{n}. {name}" for n, name in zip(master["areas"]["area_no"], master["areas"]["name"], strict=True)},
+    "office": dict(zip(master["offices"]["code"], master["offices"]["name"], strict=True)),
+}  # fmt: skip
+left, middle, right = st.columns(3)
+period = left.selectbox(t("report.period"), list(reversed(periods)), key="report_period",
+                        index=list(reversed(periods)).index(filters.period) if filters.period in periods else 0,
+                        format_func=ui.period_label)  # fmt: skip
+kind = middle.selectbox(t("report.scope"), ["all", "district", "area", "office"], key="report_scope",
+                        format_func=lambda k: t(f"report.scope_kind.{k}"))  # fmt: skip
+value = None
+if kind != "all":
+    options = list(choices[kind])
+    if kind == "district":
+        options = [d for d in options if d != domain.MUNICIPALITY]
+    value = right.selectbox(t("report.which"), options, key=f"report_value_{kind}",
+                            format_func=choices[kind].get)  # fmt: skip
+scope = reports.Scope(None if kind == "all" else kind, value)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def report_content(db_path: str, revision: int, period: str, scope: reports.Scope,
+                   language: str) -> reports.Report:  # fmt: skip
+    return reports.build_report(ui.get_store(), period, scope, language)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def report_file(db_path: str, revision: int, period: str, scope: reports.Scope, language: str,
+                kind: str) -> bytes:  # fmt: skip
+    return reports.render(report_content(db_path, revision, period, scope, language), kind)
+
+
+store = ui.get_store()
+revision = store.revision()
+try:
+    report = report_content(store.path, revision, period, scope, lang)
+except reports.ReportError as exc:
+    st.error(str(exc), icon=":material/error:")
+    st.stop()
+name = f"uppfoljning_{period}" + (f"_{value}" if value is not None else "")
+word, pdf, _ = st.columns([1, 1, 3])
+word.download_button(
+    t("report.download_docx"), file_name=f"{name}.docx", key="report_docx", on_click="ignore",
+    data=lambda: report_file(store.path, revision, period, scope, lang, "docx"),
+    mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    icon=":material/description:", type="primary",
+)  # fmt: skip
+pdf.download_button(
+    t("report.download_pdf"), file_name=f"{name}.pdf", key="report_pdf", on_click="ignore",
+    data=lambda: report_file(store.path, revision, period, scope, lang, "pdf"),
+    mime="application/pdf", icon=":material/picture_as_pdf:",
+)  # fmt: skip
+
+st.subheader(t("report.preview"))
+st.markdown(f"**{report.title}**")
+st.text(report.scope_text)
+st.markdown(f"**{t('report.summary_heading')}**")
+ui.table(report.summary, {"label": t("col.status"), "count": t("col.count")}, key=f"summary_{period}")
+for section in report.areas:
+    st.markdown(f"- {section.area_no}. {section.name}: {len(section.actions)} {t('overview.actions').lower()}")

@@ -1,0 +1,92 @@
+"""Downloads on the pages, the report page, and formula injection through a whole import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from conftest import PLAN_2022, PLAN_HEADER, xlsx_file
+from streamlit.testing.v1 import AppTest
+
+from segdash.cli import main
+from segdash.importer import UploadedFile, import_files
+from segdash.seed import load_demo
+from segdash.store import Store
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+HOSTILE = '=HYPERLINK("http://example.invalid","klicka")'
+
+
+@pytest.fixture(scope="module")
+def demo_path(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("exports") / "demo.duckdb"
+    with Store(path) as store:
+        load_demo(store)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_path, tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_path, path)
+    monkeypatch.setenv("SEGDASH_DB", str(path))
+    return path
+
+
+def download_labels(at: AppTest) -> list[str]:
+    return [d.proto.label for d in at.get("download_button")]
+
+
+@pytest.mark.parametrize(
+    ("page", "tables"),
+    [
+        ("pages/overview.py", 3),  # by area, by office, over time (+ changes)
+        ("pages/actions.py", 2),
+        ("pages/offices.py", 1),
+        ("pages/indicators.py", 2),
+    ],
+)
+def test_tables_come_with_excel_and_csv_downloads(demo_db, page, tables):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page(page).run()
+    assert not at.exception
+    labels = download_labels(at)
+    assert labels.count("Excel") >= tables and labels.count("Excel") == labels.count("CSV")
+
+
+def test_report_page_offers_word_and_pdf(demo_db):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    at.switch_page("pages/report.py").run()
+    assert not at.exception
+    assert at.title[0].value == "Årsrapport"
+    assert {"Ladda ner Word (.docx)", "Ladda ner PDF"} <= set(download_labels(at))
+    assert at.markdown[1].value == "**Uppföljning av åtgärdsplan mot segregation 2023**"
+    at.selectbox(key="report_scope").set_value("district").run()
+    at.selectbox(key="report_value_district").set_value("Ryd").run()
+    assert "Omfattning: åtgärder och indikatorer för Ryd." in [t.value for t in at.text]
+
+
+def test_an_uploaded_formula_comment_never_runs_in_an_export(tmp_path, capsys):
+    db = tmp_path / "f.duckdb"
+    with Store(db) as store:
+        plan = xlsx_file({"Åtgärder": [PLAN_HEADER, *PLAN_2022]})
+        followup = UploadedFile("f.csv", f"Nr;Period;Status;Kommentar\n1.1;2022;Pågår;{HOSTILE}\n".encode())
+        assert import_files(store, [plan, followup], "test").status == "imported"
+        stored = store.df("SELECT comment FROM current_action_status")["comment"].tolist()
+    assert stored == [HOSTILE]  # stored as the analyst wrote it
+    xlsx_out, csv_out = tmp_path / "a.xlsx", tmp_path / "a.csv"
+    assert main(["--db", str(db), "export", "actions", "--period", "2022", "--out", str(xlsx_out)]) == 0
+    assert main(["--db", str(db), "export", "actions", "--period", "2022", "--format", "csv",
+                 "--out", str(csv_out)]) == 0  # fmt: skip
+    sheet = openpyxl.load_workbook(xlsx_out)["actions"]
+    header = [c.value for c in sheet[1]]
+    comment = sheet.cell(row=2, column=header.index("comment") + 1)
+    assert (comment.value, comment.data_type) == ("'" + HOSTILE, "s")
+    rows = list(csv.DictReader(io.StringIO(csv_out.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    assert rows[0]["comment"] == "'" + HOSTILE
