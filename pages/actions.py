@@ -9,12 +9,7 @@ from segdash.ui import t
 filters = ui.current_filters()
 st.title(t("actions.title"))
 
-if not ui.query("plan_years"):
-    st.info(t("empty.no_plan"), icon=":material/upload_file:")
-    st.stop()
-if filters.period is None:
-    st.info(t("empty.no_followup"), icon=":material/upload_file:")
-    st.stop()
+ui.require_follow_up(filters)
 
 all_actions = ui.query("action_status", filters, None)
 if "action_search" not in st.session_state:

@@ -10,12 +10,7 @@ lang = ui.lang()
 labels = ui.status_labels()
 st.title(t("offices.title"))
 
-if not ui.query("plan_years"):
-    st.info(t("empty.no_plan"), icon=":material/upload_file:")
-    st.stop()
-if filters.period is None:
-    st.info(t("empty.no_followup"), icon=":material/upload_file:")
-    st.stop()
+ui.require_follow_up(filters)
 
 offices = ui.query("master_data")["offices"]
 names = dict(zip(offices["code"], offices["name"], strict=True))

@@ -9,12 +9,7 @@ filters = ui.current_filters()
 lang = ui.lang()
 st.title(t("overview.title"))
 
-if not ui.query("plan_years"):
-    st.info(t("empty.no_plan"), icon=":material/upload_file:")
-    st.stop()
-if filters.period is None:
-    st.info(t("empty.no_followup"), icon=":material/upload_file:")
-    st.stop()
+ui.require_follow_up(filters)
 
 figures = ui.query("key_figures", filters)
 if figures["actions"] == 0:

@@ -10,13 +10,8 @@ lang = ui.lang()
 st.title(t("report.page_title"))
 st.markdown(t("report.intro"))
 
+ui.require_follow_up(filters)
 periods = ui.query("periods")
-if not ui.query("plan_years"):
-    st.info(t("empty.no_plan"), icon=":material/upload_file:")
-    st.stop()
-if not periods:
-    st.info(t("empty.no_followup"), icon=":material/upload_file:")
-    st.stop()
 
 master = ui.query("master_data")
 choices = {

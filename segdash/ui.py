@@ -229,6 +229,16 @@ def set_page_param(key: str, value: str | None) -> None:
 # --- shared display pieces -----------------------------------------------------------------
 
 
+def require_follow_up(filters: Filters) -> None:
+    """The empty states of the pages about actions: say what is missing and stop the page."""
+    if not query("plan_years"):
+        st.info(t("empty.no_plan"), icon=":material/upload_file:")
+        st.stop()
+    if filters.period is None:
+        st.info(t("empty.no_followup"), icon=":material/upload_file:")
+        st.stop()
+
+
 def demo_banner(store: Store) -> None:
     if query("shows_demo_data"):
         st.warning(t("app.demo_banner"), icon=":material/info:")

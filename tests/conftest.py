@@ -146,3 +146,25 @@ def plan_store(tmp_path, plan_db_template):
     s = Store(path)
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def demo_path(tmp_path_factory):
+    """A database holding the demo data, built once per test session; copy it, don't write."""
+    from segdash.seed import load_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    with Store(path) as store:
+        assert load_demo(store).status == "imported"
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_path, tmp_path, monkeypatch):
+    """A private copy of the demo database, which the app under test (SEGDASH_DB) opens."""
+    import shutil
+
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_path, path)
+    monkeypatch.setenv("SEGDASH_DB", str(path))
+    return path

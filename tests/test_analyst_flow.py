@@ -4,7 +4,6 @@ again, rollback and re-activation; and the refusals a viewer meets."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,6 @@ from streamlit.testing.v1 import AppTest
 from segdash import auth, i18n
 from segdash import queries as q
 from segdash.queries import Filters
-from segdash.seed import load_demo
 from segdash.store import Store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -22,24 +20,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PASSWORD = "ett-långt-lösenord"
 
 
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("flow") / "demo.duckdb"
-    with Store(path) as store:
-        load_demo(store)
-    return path
-
-
 @pytest.fixture
-def env(demo_template, tmp_path, monkeypatch) -> dict:
-    db = tmp_path / "app.duckdb"
-    shutil.copy(demo_template, db)
+def env(demo_db, tmp_path, monkeypatch) -> dict:
     analysts = tmp_path / "analysts.json"
     auth.add_analyst("anna", PASSWORD, analysts)
-    monkeypatch.setenv("SEGDASH_DB", str(db))
     monkeypatch.setenv("SEGDASH_ANALYSTS", str(analysts))
     monkeypatch.setenv("SEGDASH_SIGNIN_DELAY", "0")
-    return {"db": db, "analysts": analysts}
+    return {"db": demo_db, "analysts": analysts}
 
 
 def store_of(at_env: dict) -> Store:

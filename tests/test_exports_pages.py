@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 import openpyxl
@@ -14,27 +13,10 @@ from streamlit.testing.v1 import AppTest
 
 from segdash.cli import main
 from segdash.importer import UploadedFile, import_files
-from segdash.seed import load_demo
 from segdash.store import Store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 HOSTILE = '=HYPERLINK("http://example.invalid","klicka")'
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("exports") / "demo.duckdb"
-    with Store(path) as store:
-        load_demo(store)
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_path, tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_path, path)
-    monkeypatch.setenv("SEGDASH_DB", str(path))
-    return path
 
 
 def download_labels(at: AppTest) -> list[str]:

@@ -3,7 +3,6 @@ from the sidebar and from the URL. The numbers on screen must be the ones the qu
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,29 +12,12 @@ from streamlit.testing.v1 import AppTest
 from segdash import fmt, i18n
 from segdash import queries as q
 from segdash.queries import Filters
-from segdash.seed import load_demo
 from segdash.store import Store
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = ["pages/overview.py", "pages/districts.py", "pages/actions.py", "pages/offices.py",
          "pages/indicators.py"]  # fmt: skip
 TITLES = ["Översikt", "Områden", "Åtgärder", "Förvaltningar", "Indikatorer"]
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    with Store(path) as store:
-        assert load_demo(store).status == "imported"
-    return path
-
-
-@pytest.fixture
-def demo_db(demo_template, tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_template, path)
-    monkeypatch.setenv("SEGDASH_DB", str(path))
-    return path
 
 
 @pytest.fixture

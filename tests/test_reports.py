@@ -14,16 +14,7 @@ from segdash import fmt, i18n, reports
 from segdash import queries as q
 from segdash.cli import main
 from segdash.queries import Filters
-from segdash.seed import load_demo
 from segdash.store import Store
-
-
-@pytest.fixture(scope="module")
-def demo_path(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("report") / "demo.duckdb"
-    with Store(path) as store:
-        load_demo(store)
-    return path
 
 
 @pytest.fixture(scope="module")
