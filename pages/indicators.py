@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from segdash import domain, fmt, ui
+from segdash import domain, ui
 from segdash.ui import t
 
 lang = ui.lang()
