@@ -35,6 +35,7 @@ uploader_key = f"uploader_{st.session_state.get('upload_round', 0)}"
 uploaded = st.file_uploader(
     t("upload.files"), type=["xlsx", "xlsm", "ods", "csv"], accept_multiple_files=True,
     key=uploader_key, help=t("upload.files_help", mb=limits.max_upload_bytes // 1_000_000),
+    max_upload_size=max(limits.max_upload_bytes // 1_000_000, 1),  # MB, from SEGDASH_MAX_UPLOAD_MB
 )  # fmt: skip
 if not uploaded:
     st.stop()
