@@ -3,14 +3,19 @@
 Detects the real format from the content (not the file name), guards against oversized
 uploads, decompression bombs and oversized sheets before any parsing, and reads workbooks with
 calamine (a Rust reader, many times faster than openpyxl) and CSV with the standard library.
+Calamine runs in a forked child process with a memory ceiling (see `_parse_isolated`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import os
+import pickle
+import traceback
 import zipfile
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import PurePath
 
 import python_calamine
@@ -23,6 +28,19 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt")
+# Memory one workbook's parse may take on top of what the process already holds.
+PARSE_MEMORY_BYTES = 1_000_000_000
+_ROWS_PER_MESSAGE = 20_000
+_DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
+_CORRUPT = (
+    "Filen är skadad eller ofullständig och kan inte öppnas som kalkylark. "
+    "Spara om den i Excel och försök igen."
+)
+_DELIMITER_NAMES = {";": "semikolon (;)", ",": "komma (,)", "\t": "tabb"}
 
 
 @dataclass
@@ -31,6 +49,8 @@ class RawSheet:
 
     name: str
     rows: list[list[object]]
+    # Merged cell areas as ((first row, first column), (last row, last column)), 0-based.
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
 def _mb(n: int) -> str:
@@ -77,10 +97,7 @@ def _read_workbook(data: bytes, limits: Limits) -> list[RawSheet]:
         names = {m.filename for m in members}
         mimetype = archive.read("mimetype").strip() if "mimetype" in names else b""
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError):
-        raise FileRejected(
-            "Filen är skadad eller ofullständig och kan inte öppnas som kalkylark. "
-            "Spara om den i Excel och försök igen."
-        ) from None
+        raise FileRejected(_CORRUPT) from None
     if not ("xl/workbook.xml" in names or mimetype == _ODS_MIME):
         raise FileRejected(
             "Filen är ett zip-arkiv men inget kalkylark (.xlsx eller .ods)."
@@ -92,12 +109,42 @@ def _read_workbook(data: bytes, limits: Limits) -> list[RawSheet]:
             f"{_mb(limits.max_unpacked_bytes)}. Den kan vara en så kallad zip-bomb; dela upp "
             "den i mindre filer om den är äkta."
         )
+    _refuse_dtd(archive, members)
+    if hasattr(os, "fork"):
+        return _parse_isolated(data, limits)
+    return _parse_workbook(data, limits)
+
+
+def _refuse_dtd(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
+    """Excel and LibreOffice never write a DTD; one in a part is an entity-expansion attack.
+
+    Calamine refuses entities anyway; this only gives the clearer message. A DTD must come
+    before the root element, so the start of each part is enough.
+    """
+    try:
+        for member in members:
+            if member.filename.lower().endswith((".xml", ".rels")):
+                with archive.open(member) as part:
+                    head = part.read(4096)
+                if any(marker in head for marker in _DTD_MARKERS):
+                    raise FileRejected(
+                        "Arbetsboken innehåller en XML-definition (DOCTYPE/ENTITY) som Excel och "
+                        "LibreOffice aldrig skriver. Den kan vara ett försök att överbelasta "
+                        "servern och läses inte. Spara om filen i Excel och försök igen."
+                    )
+    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError, ValueError):
+        raise FileRejected(_CORRUPT) from None
+
+
+def _parse_workbook(data: bytes, limits: Limits,
+                    started: Callable[[str], None] = lambda name: None) -> list[RawSheet]:  # fmt: skip
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for meta in workbook.sheets_metadata:
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
                 continue
+            started(meta.name)
             sheet = workbook.get_sheet_by_name(meta.name)
             height = sheet.end[0] + 1 if sheet.end else 0
             if height > limits.max_rows + 1:
@@ -105,7 +152,8 @@ def _read_workbook(data: bytes, limits: Limits) -> list[RawSheet]:
                     f"Bladet ”{meta.name}” har {fmt.number(height)} rader; gränsen är "
                     f"{fmt.number(limits.max_rows)} rader per blad."
                 )
-            sheets.append(RawSheet(meta.name, sheet.to_python(skip_empty_area=False)))
+            rows = sheet.to_python(skip_empty_area=False)
+            sheets.append(RawSheet(meta.name, rows, sheet.merged_cell_ranges or []))
         return sheets
     except python_calamine.PasswordError:
         raise FileRejected(
@@ -117,6 +165,102 @@ def _read_workbook(data: bytes, limits: Limits) -> list[RawSheet]:
             "Filen är skadad eller ofullständig och kan inte läsas som kalkylark. "
             "Spara om den i Excel och försök igen."
         ) from None
+
+
+def _parse_isolated(data: bytes, limits: Limits) -> list[RawSheet]:
+    """`_parse_workbook` in a forked child whose memory is capped; only cell values come back.
+
+    Calamine allocates a sheet's whole rectangle at once (an ODS: its repeated cells) and
+    aborts the process when that fails, so a 3 KB file with one value in A1 and one in
+    XFD1048576 would take the whole app down. In a child, that kills only the child.
+    """
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            os.close(read_end)
+            _child_parse(data, limits, write_end)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    messages: list[tuple] = []
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            while True:
+                try:
+                    messages.append(pickle.load(pipe))
+                except (EOFError, pickle.UnpicklingError, ValueError):
+                    break
+    finally:
+        if os.waitpid(pid, os.WNOHANG) == (0, 0):
+            os.waitpid(pid, 0)
+    sheets: list[RawSheet] = []
+    current = ""
+    for kind, *payload in messages:
+        if kind == "start":  # calamine is reading this sheet
+            current = payload[0]
+        elif kind == "sheet":
+            sheets.append(RawSheet(payload[0], [], payload[1]))
+        elif kind == "rows":
+            sheets[-1].rows.extend(payload[0])
+        elif kind == "done":
+            return sheets
+        elif kind == "rejected":
+            raise FileRejected(payload[0])
+        elif kind == "error":
+            raise RuntimeError(f"Calamine failed in the child process:\n{payload[0]}")
+    # The child died or ran out of memory before it was done.
+    where = f"Bladet ”{current}”" if current else "Arbetsboken"
+    raise FileRejected(
+        f"{where} kräver mer än {_mb(PARSE_MEMORY_BYTES)} minne för att läsas. Oftast beror "
+        "det på någon enstaka cell långt ner eller långt till höger om tabellen; ta bort allt "
+        "utanför tabellen och försök igen."
+    )
+
+
+def _child_parse(data: bytes, limits: Limits, fd: int) -> None:
+    with os.fdopen(fd, "wb") as pipe:
+
+        def send(*message: object) -> None:
+            pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
+            pipe.flush()
+
+        # Rust prints a backtrace when an allocation fails; the parent reports it instead.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+        _cap_memory(PARSE_MEMORY_BYTES)
+        try:
+            sheets = _parse_workbook(data, limits, started=lambda name: send("start", name))
+        except FileRejected as rejected:
+            send("rejected", rejected.message)
+            return
+        except MemoryError:
+            return
+        except BaseException:
+            send("error", traceback.format_exc())
+            return
+        # Sent again, now with rows, in slices so pickling never copies a whole sheet.
+        del data
+        for sheet in sheets:
+            send("sheet", sheet.name, sheet.merged)
+            for start in range(0, len(sheet.rows), _ROWS_PER_MESSAGE):
+                send("rows", sheet.rows[start : start + _ROWS_PER_MESSAGE])
+        send("done")
+
+
+def _cap_memory(extra: int) -> None:
+    """Limit the address space to what the process already uses plus `extra` (Linux only)."""
+    try:
+        import resource
+
+        with open("/proc/self/statm") as statm:
+            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = used + extra
+        if hard != resource.RLIM_INFINITY:
+            cap = min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (ImportError, OSError, ValueError):
+        pass
 
 
 def _decode(data: bytes) -> str:
@@ -131,15 +275,38 @@ def _decode(data: bytes) -> str:
         return data.decode("cp1252", errors="replace")
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or '-be' when every other byte of the start is zero, as in ASCII-ish text."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if even.count(0) == 0 and odd.count(0) >= 0.9 * len(odd):
+        return "utf-16-le"
+    if odd.count(0) == 0 and even.count(0) >= 0.9 * len(even):
+        return "utf-16-be"
+    return None
+
+
 def _read_csv(data: bytes, file_name: str, limits: Limits) -> RawSheet:
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    bomless = None if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(data)
+    if bomless:
+        text = data.decode(bomless, errors="replace")
+    elif b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise FileRejected(
             "Filen är varken ett kalkylark eller en textfil (CSV). Ladda upp .xlsx, .ods eller .csv."
         )
-    text = _decode(data)
-    lines = [line for line in text.splitlines()[:50] if line.strip()]
-    if not lines:
+    else:
+        text = _decode(data)
+    numbered = [(n, line) for n, line in enumerate(text.splitlines()[:50], 1) if line.strip()]
+    if not numbered:
         raise FileRejected("Filen innehåller ingen text.")
+    if numbered[0][1].lstrip().startswith("<"):
+        raise FileRejected(
+            "Filen är en webbsida eller XML-fil, inte ett kalkylark eller en CSV-fil. Öppna den "
+            "i Excel och spara den som .xlsx."
+        )
+    lines = [line for _, line in numbered]
     # Pick the delimiter that splits the most lines the same way; Swedish CSV uses ';'.
     best, best_score = ";", -1
     for delimiter in (";", ",", "\t"):
@@ -147,15 +314,43 @@ def _read_csv(data: bytes, file_name: str, limits: Limits) -> RawSheet:
         score = sum(1 for c in counts if c and c == max(counts))
         if score > best_score:
             best, best_score = delimiter, score
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=best)
+    _refuse_mixed_delimiters(numbered, best)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=best, strict=True)
     rows: list[list[object]] = []
-    try:
-        for row in reader:
-            if len(rows) > limits.max_rows:
-                raise FileRejected(
-                    f"Filen har fler än {fmt.number(limits.max_rows)} rader, som är gränsen."
-                )
-            rows.append([cell if cell.strip() else "" for cell in row])
-    except csv.Error:
-        raise FileRejected("CSV-filen kan inte tolkas (felaktiga citattecken).") from None
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            raise FileRejected(
+                f"CSV-filen kan inte tolkas: citattecknen går inte ihop på rad {start} (ett "
+                "citattecken avslutas aldrig, eller följs av text före nästa avgränsare)."
+            ) from None
+        if len(rows) > limits.max_rows:
+            raise FileRejected(
+                f"Filen har fler än {fmt.number(limits.max_rows)} rader, som är gränsen."
+            )
+        rows.append([cell if cell.strip() else "" for cell in row])
     return RawSheet(PurePath(file_name).stem, rows)
+
+
+def _refuse_mixed_delimiters(numbered: list[tuple[int, str]], best: str) -> None:
+    """A table whose rows are split by different characters (a header typed with ';' above
+    rows pasted with ','): the same number of columns, but another delimiter."""
+    width = max(line.count(best) for _, line in numbered)
+    if width < 2:
+        return
+    first = next(n for n, line in numbered if line.count(best) == width)
+    for other in _DELIMITER_NAMES:
+        if other == best:
+            continue
+        for n, line in numbered:
+            if line.count(best) == 0 and line.count(other) == width:
+                a, b = sorted([(first, best), (n, other)])
+                raise FileRejected(
+                    f"CSV-filen blandar avgränsare: rad {a[0]} delar kolumnerna med "
+                    f"{_DELIMITER_NAMES[a[1]]} men rad {b[0]} med {_DELIMITER_NAMES[b[1]]}. "
+                    "Spara om filen så att alla rader använder samma avgränsare."
+                )

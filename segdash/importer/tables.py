@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from segdash.importer import spec
-from segdash.importer.issues import ERROR, WARNING, Issue
+from segdash.importer.issues import ERROR, WARNING, Issue, show_value
 from segdash.importer.reader import RawSheet
 from segdash.importer.spec import SheetSpec, norm_name
 from segdash.importer.values import parse_year
@@ -111,7 +111,8 @@ def _find_header(sheet: RawSheet, sheet_spec: SheetSpec) -> tuple[_HeaderMatch |
     return None, best
 
 
-def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec, match: _HeaderMatch) -> Table:
+def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec,
+         match: _HeaderMatch) -> tuple[Table, list[Issue]]:  # fmt: skip
     body = sheet.rows[match.row_index + 1 :]
     first_row = match.row_index + 2  # Excel numbering of the first row below the header
     wanted = list(match.columns.items()) + [
@@ -128,12 +129,55 @@ def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec, match: _HeaderMatch)
     frame = pd.DataFrame(data, dtype=object)
     frame["_row"] = range(first_row, first_row + len(body))
     keys = [key for key, _ in wanted]
-    if keys and len(frame):
-        frame = frame[frame[keys].notna().any(axis=1)].reset_index(drop=True)
     year_columns = {str(year): year for year in match.year_columns.values()}
     headers = dict(match.headers)
     headers.update({str(year): str(year) for year in match.year_columns.values()})
-    return Table(file, sheet.name, sheet_spec, frame, headers, year_columns)
+    issues: list[Issue] = []
+    if keys and len(frame):
+        keep = frame[keys].notna().any(axis=1)
+        issues = _fill_merged_down(sheet, file, match, dict(wanted), headers, frame, keep)
+        frame = frame[keep].reset_index(drop=True)
+    return Table(file, sheet.name, sheet_spec, frame, headers, year_columns), issues
+
+
+def _fill_merged_down(sheet: RawSheet, file: str, match: _HeaderMatch, columns: dict[str, int],
+                      headers: dict[str, str], frame: pd.DataFrame,
+                      keep: pd.Series) -> list[Issue]:  # fmt: skip
+    """A cell merged over several rows (an area number beside a group of actions) holds its
+    value for every row, as Excel shows it; calamine gives it to the first row only."""
+    key_at = {index: key for key, index in columns.items()}
+    issues: list[Issue] = []
+    for (top, left), (bottom, right) in sheet.merged:
+        key = key_at.get(left)
+        first = top - match.row_index - 1  # the merge's first row in `frame`
+        if key is None or bottom <= top or first < 0 or first >= len(frame):
+            continue
+        value = frame.at[first, key]
+        span = range(first + 1, min(bottom - match.row_index, len(frame)))
+        filled = [pos for pos in span if keep.iat[pos] and frame.at[pos, key] is None]
+        if value is None or not filled:
+            continue
+        for pos in filled:
+            frame.at[pos, key] = value
+        area = f"{_column_letter(left)}{top + 1}:{_column_letter(right)}{bottom + 1}"
+        issues.append(
+            Issue(
+                WARNING, f"Cellerna {area} är sammanfogade. Värdet läses in på varje rad i "
+                f"området (rad {top + 1}–{bottom + 1}).",
+                file, sheet.name, top + 1, headers.get(key, key), show_value(value),
+            )  # fmt: skip
+        )
+    return issues
+
+
+def _column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA, as Excel names columns."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def recognise(sheets: list[RawSheet], file: str, is_csv: bool) -> tuple[list[Table], list[Issue]]:
@@ -179,7 +223,8 @@ def recognise(sheets: list[RawSheet], file: str, is_csv: bool) -> tuple[list[Tab
                 )
             continue
         sheet_spec, match = found
-        table = _cut(sheet, file, sheet_spec, match)
+        table, merged = _cut(sheet, file, sheet_spec, match)
+        issues.extend(merged)
         for header in match.unknown:
             issues.append(
                 Issue(
