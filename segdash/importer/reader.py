@@ -12,6 +12,7 @@ import csv
 import io
 import os
 import pickle
+import re
 import traceback
 import zipfile
 from collections.abc import Callable
@@ -23,6 +24,11 @@ import python_calamine
 from segdash import fmt
 from segdash.config import Limits
 from segdash.importer.issues import FileRejected
+
+try:
+    import resource
+except ImportError:  # Windows, which has no fork either
+    resource = None  # type: ignore[assignment]
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
@@ -40,6 +46,9 @@ _CORRUPT = (
     "Filen är skadad eller ofullständig och kan inte öppnas som kalkylark. "
     "Spara om den i Excel och försök igen."
 )
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")  # how UTF-8 writes å, ä, ö, …
+_STRAY_BYTES = re.compile("[\udc80-\udcff]+")  # bytes that are not UTF-8, after surrogateescape
+_NON_ASCII = re.compile("[^\x00-\x7f\udc80-\udcff]+")  # characters that are UTF-8
 _DELIMITER_NAMES = {";": "semikolon (;)", ",": "komma (,)", "\t": "tabb"}
 
 
@@ -121,23 +130,25 @@ def _refuse_dtd(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> Non
     Calamine refuses entities anyway; this only gives the clearer message. A DTD must come
     before the root element, so the start of each part is enough.
     """
-    try:
-        for member in members:
-            if member.filename.lower().endswith((".xml", ".rels")):
-                with archive.open(member) as part:
-                    head = part.read(4096)
-                if any(marker in head for marker in _DTD_MARKERS):
-                    raise FileRejected(
-                        "Arbetsboken innehåller en XML-definition (DOCTYPE/ENTITY) som Excel och "
-                        "LibreOffice aldrig skriver. Den kan vara ett försök att överbelasta "
-                        "servern och läses inte. Spara om filen i Excel och försök igen."
-                    )
-    except (zipfile.BadZipFile, EOFError, OSError, RuntimeError, NotImplementedError, ValueError):
-        raise FileRejected(_CORRUPT) from None
+    for member in members:
+        if not member.filename.lower().endswith((".xml", ".rels")):
+            continue
+        try:
+            with archive.open(member) as part:
+                head = part.read(4096)
+        except Exception:  # noqa: BLE001 - zipfile, zlib, bz2, lzma: each fails its own way
+            raise FileRejected(_CORRUPT) from None
+        if any(marker in head for marker in _DTD_MARKERS):
+            raise FileRejected(
+                "Arbetsboken innehåller en XML-definition (DOCTYPE/ENTITY) som Excel och "
+                "LibreOffice aldrig skriver. Den kan vara ett försök att överbelasta servern och "
+                "läses inte. Spara om filen i Excel och försök igen."
+            )
 
 
-def _parse_workbook(data: bytes, limits: Limits,
-                    started: Callable[[str], None] = lambda name: None) -> list[RawSheet]:  # fmt: skip
+def _parse_workbook(
+    data: bytes, limits: Limits, started: Callable[[str], None] = lambda name: None
+) -> list[RawSheet]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
@@ -170,7 +181,7 @@ def _parse_workbook(data: bytes, limits: Limits,
 def _parse_isolated(data: bytes, limits: Limits) -> list[RawSheet]:
     """`_parse_workbook` in a forked child whose memory is capped; only cell values come back.
 
-    Calamine allocates a sheet's whole rectangle at once (an ODS: its repeated cells) and
+    Calamine allocates a sheet's whole rectangle at once (an ODS: every repeated cell) and
     aborts the process when that fails, so a 3 KB file with one value in A1 and one in
     XFD1048576 would take the whole app down. In a child, that kills only the child.
     """
@@ -178,7 +189,9 @@ def _parse_isolated(data: bytes, limits: Limits) -> list[RawSheet]:
     pid = os.fork()
     if pid == 0:  # the child: never returns
         try:
-            os.close(read_end)
+            # Keep only the pipe, so a parallel upload's pipe is not held open by this child.
+            os.closerange(3, write_end)
+            os.closerange(write_end + 1, os.sysconf("SC_OPEN_MAX"))
             _child_parse(data, limits, write_end)
         finally:
             os._exit(0)
@@ -189,11 +202,10 @@ def _parse_isolated(data: bytes, limits: Limits) -> list[RawSheet]:
             while True:
                 try:
                     messages.append(pickle.load(pipe))
-                except (EOFError, pickle.UnpicklingError, ValueError):
+                except Exception:  # noqa: BLE001 - the end, or a message cut short by a crash
                     break
     finally:
-        if os.waitpid(pid, os.WNOHANG) == (0, 0):
-            os.waitpid(pid, 0)
+        os.waitpid(pid, 0)
     sheets: list[RawSheet] = []
     current = ""
     for kind, *payload in messages:
@@ -208,8 +220,8 @@ def _parse_isolated(data: bytes, limits: Limits) -> list[RawSheet]:
         elif kind == "rejected":
             raise FileRejected(payload[0])
         elif kind == "error":
-            raise RuntimeError(f"Calamine failed in the child process:\n{payload[0]}")
-    # The child died or ran out of memory before it was done.
+            raise RuntimeError(f"Reading the workbook failed in the child process:\n{payload[0]}")
+    # The child died (Rust aborts when an allocation fails) or ran out of memory.
     where = f"Bladet ”{current}”" if current else "Arbetsboken"
     raise FileRejected(
         f"{where} kräver mer än {_mb(PARSE_MEMORY_BYTES)} minne för att läsas. Oftast beror "
@@ -219,6 +231,8 @@ def _parse_isolated(data: bytes, limits: Limits) -> list[RawSheet]:
 
 
 def _child_parse(data: bytes, limits: Limits, fd: int) -> None:
+    """Sends ("start", sheet) before each sheet is read, then the sheets as ("sheet", name,
+    merged) and ("rows", slice) messages and ("done",); or ("rejected", message)."""
     with os.fdopen(fd, "wb") as pipe:
 
         def send(*message: object) -> None:
@@ -235,11 +249,10 @@ def _child_parse(data: bytes, limits: Limits, fd: int) -> None:
             return
         except MemoryError:
             return
-        except BaseException:
+        except BaseException:  # noqa: BLE001 - the parent raises it
             send("error", traceback.format_exc())
             return
-        # Sent again, now with rows, in slices so pickling never copies a whole sheet.
-        del data
+        # In slices, so that pickling never copies a whole sheet at once.
         for sheet in sheets:
             send("sheet", sheet.name, sheet.merged)
             for start in range(0, len(sheet.rows), _ROWS_PER_MESSAGE):
@@ -248,18 +261,14 @@ def _child_parse(data: bytes, limits: Limits, fd: int) -> None:
 
 
 def _cap_memory(extra: int) -> None:
-    """Limit the address space to what the process already uses plus `extra` (Linux only)."""
+    """Limit the address space to what the process already maps plus `extra` (Linux)."""
     try:
-        import resource
-
         with open("/proc/self/statm") as statm:
-            used = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = used + extra
-        if hard != resource.RLIM_INFINITY:
-            cap = min(cap, hard)
+            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = mapped + extra if hard == resource.RLIM_INFINITY else min(mapped + extra, hard)
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (ImportError, OSError, ValueError):
+    except (AttributeError, OSError, ValueError):  # no /proc or no resource: no ceiling
         pass
 
 
@@ -271,8 +280,19 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        # Swedish Excel saves "CSV (semikolonavgränsad)" in Windows-1252.
+        pass
+    # Swedish Excel saves "CSV (semikolonavgränsad)" in Windows-1252. A UTF-8 file with a few
+    # Windows-1252 bytes pasted in stays UTF-8, or every å, ä and ö in it would be garbled.
+    if not _UTF8_SEQUENCE.search(data):
         return data.decode("cp1252", errors="replace")
+    text = data.decode("utf-8", errors="surrogateescape")
+    stray = sum(map(len, _STRAY_BYTES.findall(text)))
+    if stray > sum(map(len, _NON_ASCII.findall(text))):
+        return data.decode("cp1252", errors="replace")
+    return _STRAY_BYTES.sub(
+        lambda m: bytes(ord(ch) - 0xDC00 for ch in m.group()).decode("cp1252", errors="replace"),
+        text,
+    )
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
