@@ -52,19 +52,20 @@ ui.set_page_param("atgard", picked)
 
 plan_year, action_no = picked.split(":", 1)
 detail = ui.query("action_detail", int(plan_year), action_no)
-st.subheader(t("actions.detail", no=action_no, title=detail["title"]))
+st.subheader(t("actions.detail", no=ui.md(action_no), title=ui.md(detail["title"])))
 left, right = st.columns([2, 1])
 with left:
     st.markdown(f"**{t('actions.description')}**")
     st.text(detail["description"] or t("actions.none"))
 with right:
-    st.markdown(f"**{t('col.area')}**  \n{detail['area_no']}. {detail['area_name']}")
-    st.markdown(f"**{t('col.lead_office')}**  \n{detail['lead_office_name'] or detail['lead_office']}")
+    st.markdown(f"**{t('col.area')}**  \n{detail['area_no']}. {ui.md(detail['area_name'])}")
+    st.markdown(f"**{t('col.lead_office')}**  \n{ui.md(detail['lead_office_name'] or detail['lead_office'])}")
     partners = ", ".join(office_names.get(o, o) for o in detail["partner_offices"]) or t("actions.none")
-    st.markdown(f"**{t('actions.partners')}**  \n{partners}")
-    st.markdown(f"**{t('actions.districts')}**  \n" + ", ".join(district_names.get(d, d) for d in detail["districts"]))
+    st.markdown(f"**{t('actions.partners')}**  \n{ui.md(partners)}")
+    st.markdown(f"**{t('actions.districts')}**  \n"
+                + ui.md(", ".join(district_names.get(d, d) for d in detail["districts"])))
     span = " – ".join(str(v) for v in (detail["start_when"], detail["end_when"]) if v and not pd.isna(v))
-    st.markdown(f"**{t('actions.period_span')}**  \n{span or t('actions.none')}")
+    st.markdown(f"**{t('actions.period_span')}**  \n{ui.md(span or t('actions.none'))}")
 
 history = ui.query("action_history", action_no)
 if not history.empty:

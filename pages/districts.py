@@ -40,7 +40,7 @@ st.subheader(t("districts.summary"))
 columns = st.columns(len(chosen))
 for column, district in zip(columns, chosen, strict=True):
     with column:
-        st.markdown(f"**{names[district]}**")
+        st.markdown(f"**{ui.md(names[district])}**")
         summary = ui.query("area_summary", filters, district)
         lines = []
         for row in summary.to_dict("records"):
@@ -51,7 +51,7 @@ for column, district in zip(columns, chosen, strict=True):
             else:
                 line = t("districts.summary_line_no_ind", actions=row["actions"],
                          statuses=status_phrase(row))  # fmt: skip
-            lines.append(f"- **{row['area_name']}** ({row['area_no']}): {line}")
+            lines.append(f"- **{ui.md(row['area_name'])}** ({row['area_no']}): {ui.md(line)}")
         st.markdown("\n".join(lines))
 
 # The actions aimed at each district, with their status.

@@ -69,9 +69,10 @@ pdf.download_button(
 )  # fmt: skip
 
 st.subheader(t("report.preview"))
-st.markdown(f"**{report.title}**")
+st.markdown(f"**{ui.md(report.title)}**")
 st.text(report.scope_text)
 st.markdown(f"**{t('report.summary_heading')}**")
 ui.table(report.summary, {"label": t("col.status"), "count": t("col.count")}, key=f"summary_{period}")
 for section in report.areas:
-    st.markdown(f"- {section.area_no}. {section.name}: {len(section.actions)} {t('overview.actions').lower()}")
+    st.markdown(f"- {section.area_no}\\. {ui.md(section.name)}: {len(section.actions)} "
+                f"{t('overview.actions').lower()}")

@@ -8,6 +8,7 @@ shows the new data at once.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -237,6 +238,15 @@ def require_follow_up(filters: Filters) -> None:
     if filters.period is None:
         st.info(t("empty.no_followup"), icon=":material/upload_file:")
         st.stop()
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """Text from the data (titles, names) made safe to put inside markdown: shown literally,
+    never as a link, emphasis, heading or HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
 
 
 def demo_banner(store: Store) -> None:

@@ -3,6 +3,7 @@ from the sidebar and from the URL. The numbers on screen must be the ones the qu
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,11 @@ def app(page: str | None = None, **params) -> AppTest:
         at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at
+
+
+def plain(markdown: str) -> str:
+    """Markdown source as it reads on screen (backslash escapes removed)."""
+    return re.sub(r"\\(.)", r"\1", markdown)
 
 
 def url(at: AppTest, key: str) -> list[str]:
@@ -152,11 +158,11 @@ def test_actions_search_and_detail_from_the_url(demo_db):
     found = q.search_actions(everything, "Skäggetorpsskolan")
     assert len(found) >= 1
     assert at.caption[0].value == f"{len(found)} av {len(everything)} åtgärder"
-    assert at.subheader[0].value == f"Åtgärd {found['action_no'][0]}: {found['title'][0]}"
+    assert plain(at.subheader[0].value) == f"Åtgärd {found['action_no'][0]}: {found['title'][0]}"
     at = app("pages/actions.py", atgard="2022:1.2", period="2022")
     with Store(demo_db) as store:
         detail = q.action_detail(store, 2022, "1.2")
-    assert at.subheader[0].value == f"Åtgärd 1.2: {detail['title']}"
+    assert plain(at.subheader[0].value) == f"Åtgärd 1.2: {detail['title']}"
 
 
 def test_offices_page_counts(demo_db):
@@ -215,3 +221,21 @@ def test_a_rollback_shows_at_once(demo_db):
     at.run()
     assert metrics(at)["Åtgärder"] == "50"
 
+
+
+def test_text_from_the_data_is_never_markup(empty_db):
+    """An action title or comment with markdown, HTML or JavaScript shows as plain text."""
+    title = "[klicka](http://example.invalid) <img src=x onerror=alert(1)> **fet**"
+    comment = "<script>alert(1)</script> =1+1"
+    with Store(empty_db) as store:
+        plan = [["1.1", 1, title, "<b>beskrivning</b>", "KFF", None, "Ryd", 2022, None, None]]
+        import_ok(store, xlsx_file({"Åtgärder": [PLAN_HEADER, *plan]}),
+                  xlsx_file({"Uppföljning": [["Nr", "Period", "Status", "Kommentar"],
+                                             ["1.1", "2022", "Pågår", comment]]}, "f.xlsx"))
+    at = app("pages/actions.py")
+    heading = at.subheader[0].value
+    assert plain(heading) == f"Åtgärd 1.1: {title}"
+    assert "\\[klicka\\]\\(" in heading and "\\<img" in heading  # escaped, so never a link or a tag
+    assert [t.value for t in at.text][0] == "<b>beskrivning</b>"  # st.text: shown as written
+    history = at.dataframe[-1].value
+    assert history["Kommentar"].tolist() == [comment]
