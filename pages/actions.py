@@ -52,7 +52,7 @@ ui.set_page_param("atgard", picked)
 
 plan_year, action_no = picked.split(":", 1)
 detail = ui.query("action_detail", int(plan_year), action_no)
-st.subheader(t("actions.detail", no=ui.md(action_no), title=ui.md(detail["title"])))
+st.header(t("actions.detail", no=ui.md(action_no), title=ui.md(detail["title"])))
 left, right = st.columns([2, 1])
 with left:
     st.markdown(f"**{t('actions.description')}**")

@@ -19,10 +19,14 @@ if not focus:
     focus = [c for c in master["code"] if c != domain.MUNICIPALITY]
 
 # The chosen districts: URL first (a shared link), then the sidebar's, then the first one.
+from_sidebar = [d for d in filters.districts if d in focus]
 if "district_pick" not in st.session_state:
     from_url = [d for d in st.query_params.get_all("omrade") if d in focus]
-    from_sidebar = [d for d in filters.districts if d in focus]
     st.session_state["district_pick"] = from_url or from_sidebar or focus[:1]
+elif from_sidebar and st.session_state.get("district_sidebar_seen") != from_sidebar:
+    # A new choice in the sidebar's district filter is a choice of district here too.
+    st.session_state["district_pick"] = from_sidebar
+st.session_state["district_sidebar_seen"] = from_sidebar
 chosen = st.pills(t("districts.choose"), focus, selection_mode="multi", key="district_pick",
                   format_func=names.get) or focus[:1]  # fmt: skip
 st.query_params["omrade"] = chosen
@@ -36,7 +40,7 @@ def status_phrase(row: pd.Series) -> str:
 
 
 # One-line summary per development area, districts side by side.
-st.subheader(t("districts.summary"))
+st.header(t("districts.summary"))
 columns = st.columns(len(chosen))
 for column, district in zip(columns, chosen, strict=True):
     with column:
@@ -59,7 +63,7 @@ if filters.period is not None:
     columns = st.columns(len(chosen))
     for column, district in zip(columns, chosen, strict=True):
         with column:
-            st.subheader(t("districts.actions", district=names[district]))
+            st.header(t("districts.actions", district=names[district]))
             narrowed = Filters(filters.period, (district,), filters.areas, filters.offices)
             actions = ui.query("action_status", narrowed, None)
             if actions.empty:
@@ -90,7 +94,7 @@ def trend_label(value) -> str:
 columns = st.columns(len(chosen))
 for column, district in zip(columns, chosen, strict=True):
     with column:
-        st.subheader(t("districts.indicators", district=names[district]))
+        st.header(t("districts.indicators", district=names[district]))
         frame = trends[district].copy()
         if frame.empty:
             st.write(t("empty.no_indicators"))
@@ -134,3 +138,8 @@ for indicator in with_values[with_values["area_no"] == area].itertuples():
                   reference=domain.MUNICIPALITY, target_label=t("chart.target")),
         key=f"ind_{indicator.code}",
     )  # fmt: skip
+    with st.expander(t("overview.table_alt")):
+        wide = values.assign(district=values["district"].map(names)).pivot_table(
+            index="year", columns="district", values="value", sort=False).reset_index()  # fmt: skip
+        ui.table(wide, {"year": t("col.year"), **{c: c for c in wide.columns[1:]}},
+                 {c: 1 for c in wide.columns[1:]}, key=f"ind_table_{indicator.code}")  # fmt: skip

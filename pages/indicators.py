@@ -68,13 +68,18 @@ if others:
 shown_districts = [*standard, *extra] or list(district_names)[:8]
 chosen = values[(values["sex"] == sex) & values["district"].isin(shown_districts)]
 
-st.subheader(t("indicators.over_years"))
+st.header(t("indicators.over_years"))
 ui.chart(ui.figure("indicator_lines", chosen[["district", "year", "value", "target"]], title="",
                    unit=meta["unit"], district_labels=district_names,
                    reference=domain.MUNICIPALITY, target_label=t("chart.target")),
          key="indicator_lines")  # fmt: skip
+with st.expander(t("overview.table_alt")):
+    wide = chosen.assign(district=chosen["district"].map(district_names)).pivot_table(
+        index="year", columns="district", values="value", sort=False).reset_index()  # fmt: skip
+    ui.table(wide, {"year": t("col.year"), **{c: c for c in wide.columns[1:]}},
+             {c: 1 for c in wide.columns[1:]}, key="indicator_lines_table")  # fmt: skip
 
-st.subheader(t("indicators.latest_vs_target"))
+st.header(t("indicators.latest_vs_target"))
 present = chosen.dropna(subset=["value"])
 latest = present.loc[present.groupby("district")["year"].idxmax()]
 ui.chart(ui.figure("latest_vs_target", latest[["district", "value", "target"]], title="",
@@ -86,7 +91,7 @@ ui.table(latest, {"district_label": t("col.district"), "year": t("col.year"),
                   "value": t("col.value"), "target": t("col.target")},
          {"value": 1, "target": 1}, key="latest_table")  # fmt: skip
 
-st.subheader(t("indicators.values"))
+st.header(t("indicators.values"))
 table = values.assign(district_label=values["district"].map(district_names),
                       sex_label=values["sex"].map({s: t(f"sex.{s}") for s in sexes}))
 ui.table(table, {"district_label": t("col.district"), "year": t("col.year"),

@@ -50,7 +50,7 @@ columns = {"action_no": t("col.action_no"), "title": t("col.title"), "role_label
            "comment": t("col.comment")}  # fmt: skip
 ui.table(shown, columns, {"progress": 0}, key="office_actions")
 
-st.subheader(t("offices.at_risk"))
+st.header(t("offices.at_risk"))
 if risky.empty:
     st.write(t("offices.none_at_risk"))
 else:

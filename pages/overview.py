@@ -80,10 +80,10 @@ def status_chart(by: str, group_title: str):
     return picked[0] if picked else None, dict(zip(counts["group"], counts["label"], strict=True))
 
 
-st.subheader(t("overview.by_area"))
+st.header(t("overview.by_area"))
 st.caption(t("overview.click_hint"))
 area_pick, area_names = status_chart("area", t("col.area"))
-st.subheader(t("overview.by_office"))
+st.header(t("overview.by_office"))
 office_pick, office_names = status_chart("office", t("col.lead_office"))
 
 ACTION_COLUMNS = {
@@ -98,10 +98,10 @@ for pick, names, column in ((area_pick, area_names, "area_no"),
     actions = ui.query("action_status", filters, None)
     actions = actions[actions[column].astype(str) == str(pick)].copy()
     actions["status_label"] = actions["status"].map(ui.status_text)
-    st.subheader(t("overview.selected", group=names.get(pick, pick)))
+    st.header(t("overview.selected", group=names.get(pick, pick)))
     ui.table(actions, ACTION_COLUMNS, {"progress": 0}, key=f"actions_{column}_{pick}")
 
-st.subheader(t("overview.over_time"))
+st.header(t("overview.over_time"))
 over_time = ui.query("status_over_periods", filters)
 ui.chart(
     ui.figure("status_over_time", over_time, status_labels=labels, period_labels=ui.period_labels(over_time["period"].unique()),
@@ -117,7 +117,7 @@ with st.expander(t("overview.table_alt")):
              key="status_per_period")  # fmt: skip
 
 if previous:
-    st.subheader(t("overview.changes", previous=ui.period_label(previous)))
+    st.header(t("overview.changes", previous=ui.period_label(previous)))
     changes = ui.query("changes_since_previous", filters)
     if changes.empty:
         st.write(t("overview.no_changes", previous=ui.period_label(previous)))

@@ -68,7 +68,7 @@ pdf.download_button(
     mime="application/pdf", icon=":material/picture_as_pdf:",
 )  # fmt: skip
 
-st.subheader(t("report.preview"))
+st.header(t("report.preview"))
 st.markdown(f"**{ui.md(report.title)}**")
 st.text(report.scope_text)
 st.markdown(f"**{t('report.summary_heading')}**")

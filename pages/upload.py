@@ -54,7 +54,7 @@ preview = st.session_state["preview"]
 
 # --- the report ---------------------------------------------------------------------------
 
-st.subheader(t("upload.report"))
+st.header(t("upload.report"))
 n_errors, n_warnings = len(check.errors), len(check.warnings)
 st.markdown(t("upload.summary", errors=fmt.number(n_errors, 0, lang),
               warnings=fmt.number(n_warnings, 0, lang), files=len(files)))  # fmt: skip
@@ -90,7 +90,7 @@ if not check.new_files:
 
 # --- the preview --------------------------------------------------------------------------
 
-st.subheader(t("upload.preview"))
+st.header(t("upload.preview"))
 counts = {k: v for k, v in preview.counts.items() if f"upload.{k}" in i18n.SV}
 if counts:
     for column, (key, value) in zip(st.columns(len(counts)), counts.items(), strict=True):

@@ -41,6 +41,12 @@ def app(page: str | None = None, **params) -> AppTest:
     return at
 
 
+def main_headers(at: AppTest) -> list[str]:
+    """The page's h2 headings (the sidebar's own headings left out)."""
+    sidebar = {h.value for h in at.sidebar.header}
+    return [h.value for h in at.header if h.value not in sidebar]
+
+
 def plain(markdown: str) -> str:
     """Markdown source as it reads on screen (backslash escapes removed)."""
     return re.sub(r"\\(.)", r"\1", markdown)
@@ -132,7 +138,7 @@ def test_english_from_the_language_switch(demo_db):
 
 def test_districts_side_by_side_from_a_shared_link(demo_db):
     at = app("pages/districts.py", omrade=["Ryd", "Skäggetorp"])
-    headers = [h.value for h in at.subheader]
+    headers = main_headers(at)
     assert "Åtgärder i Ryd" in headers and "Åtgärder i Skäggetorp" in headers
     with Store(demo_db) as store:
         ryd = q.action_status(store, Filters(period="2023", districts=("Ryd",)))
@@ -158,11 +164,11 @@ def test_actions_search_and_detail_from_the_url(demo_db):
     found = q.search_actions(everything, "Skäggetorpsskolan")
     assert len(found) >= 1
     assert at.caption[0].value == f"{len(found)} av {len(everything)} åtgärder"
-    assert plain(at.subheader[0].value) == f"Åtgärd {found['action_no'][0]}: {found['title'][0]}"
+    assert plain(main_headers(at)[0]) == f"Åtgärd {found['action_no'][0]}: {found['title'][0]}"
     at = app("pages/actions.py", atgard="2022:1.2", period="2022")
     with Store(demo_db) as store:
         detail = q.action_detail(store, 2022, "1.2")
-    assert plain(at.subheader[0].value) == f"Åtgärd 1.2: {detail['title']}"
+    assert plain(main_headers(at)[0]) == f"Åtgärd 1.2: {detail['title']}"
 
 
 def test_offices_page_counts(demo_db):
@@ -233,7 +239,7 @@ def test_text_from_the_data_is_never_markup(empty_db):
                   xlsx_file({"Uppföljning": [["Nr", "Period", "Status", "Kommentar"],
                                              ["1.1", "2022", "Pågår", comment]]}, "f.xlsx"))
     at = app("pages/actions.py")
-    heading = at.subheader[0].value
+    heading = main_headers(at)[0]
     assert plain(heading) == f"Åtgärd 1.1: {title}"
     assert "\\[klicka\\]\\(" in heading and "\\<img" in heading  # escaped, so never a link or a tag
     assert [t.value for t in at.text][0] == "<b>beskrivning</b>"  # st.text: shown as written

@@ -1,0 +1,152 @@
+"""Screenshots of every page of the app on the demo data, at desktop width and on a phone.
+
+    python scripts/screenshots.py [--out docs/screenshots] [--widths 1440,390]
+
+Starts `streamlit run app.py` on a free port of 127.0.0.1 with a fresh demo database (and a
+throwaway analyst account for the analyst pages), takes each page in a new browser session with
+Debian's chromium, and stops the server. Each image holds the page's whole content: Streamlit
+scrolls inside its main area rather than the document, so the window is made as tall as that
+content before the picture is taken. Images are saved as palette PNGs (256 colours) when that
+is smaller, which keeps them to a few hundred kB.
+
+Files: <out>/<page>-<width>.png, e.g. docs/screenshots/oversikt-1440.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PIL import Image
+
+from tests.e2e.harness import (
+    ANALYST,
+    ANALYST_PAGES,
+    PASSWORD,
+    VIEW_PAGES,
+    build_demo_database,
+    context_options,
+    exceptions_on_page,
+    goto,
+    launch_chromium,
+    main_area,
+    prepare_context,
+    rerun,
+    streamlit_server,
+    wait_for_app,
+    write_analysts,
+)
+
+MAX_HEIGHT = 8000  # px; a page taller than this is cut (none of ours is)
+# The main area's content, or the sidebar's when that is open and taller.
+CONTENT_HEIGHT_JS = """
+() => {
+  const main = document.querySelector('[data-testid="stMain"]').scrollHeight;
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const content = document.querySelector('[data-testid="stSidebarContent"]');
+  const open = sidebar && sidebar.getBoundingClientRect().right > 0;
+  return Math.max(main, open && content ? content.scrollHeight : 0);
+}
+"""
+
+
+def sign_in_on_page(page) -> None:
+    """An analyst page shows a sign-in form to a visitor; sign in with it."""
+    form = main_area(page).locator('[data-testid="stForm"]')
+    form.get_by_label("Användarnamn").fill(ANALYST)
+    form.get_by_label("Lösenord", exact=True).fill(PASSWORD)
+    with rerun(page):
+        form.get_by_role("button", name="Logga in").click()
+
+
+def fit_to_content(page, width: int) -> int:
+    """Make the window as tall as the main area's content (it may grow once, when charts
+    re-lay out to the new size), and return that height."""
+    height = 0
+    for _ in range(4):
+        wanted = min(max(page.evaluate(CONTENT_HEIGHT_JS), 600), MAX_HEIGHT)
+        if wanted == height:
+            break
+        height = wanted
+        page.set_viewport_size({"width": width, "height": height})
+        page.wait_for_timeout(400)
+        wait_for_app(page)
+    return height
+
+
+def save_small(png: bytes, path: Path) -> int:
+    """Save the screenshot, as a 256-colour palette PNG when that is smaller; returns bytes."""
+    original = Image.open(io.BytesIO(png))
+    palette = original.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
+                                               dither=Image.Dither.NONE)  # fmt: skip
+    buffer = io.BytesIO()
+    palette.save(buffer, format="PNG", optimize=True)
+    data = buffer.getvalue() if len(buffer.getvalue()) < len(png) else png
+    path.write_bytes(data)
+    return len(data)
+
+
+def take(browser, url: str, path: str, width: int, out: Path, analyst: bool) -> tuple[Path, int, int]:
+    context = browser.new_context(**context_options(url, width, 900))
+    prepare_context(context)
+    try:
+        page = context.new_page()
+        goto(page, "/" if path == "oversikt" else f"/{path}")
+        if analyst:
+            sign_in_on_page(page)
+        problems = exceptions_on_page(page)
+        if problems:
+            raise RuntimeError(f"{path} shows a traceback:\n{problems[0]}")
+        page.mouse.move(0, 0)  # no hover toolbar over a table
+        height = fit_to_content(page, width)
+        target = out / f"{path}-{width}.png"
+        size = save_small(page.screenshot(animations="disabled", caret="hide"), target)
+        return target, height, size
+    finally:
+        context.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--widths", default="1440,390",
+                        help="window widths in px, comma separated (default 1440,390)")  # fmt: skip
+    args = parser.parse_args(argv)
+    widths = [int(w) for w in args.widths.split(",")]
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    from playwright.sync_api import sync_playwright
+
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="segdash-shots-") as tmp:
+        work = Path(tmp)
+        db = build_demo_database(work / "demo.duckdb")
+        analysts = write_analysts(work / "analysts.json")
+        with streamlit_server(db, analysts, work) as url, sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            try:
+                warm_up = browser.new_context(**context_options(url))
+                prepare_context(warm_up)
+                goto(warm_up.new_page(), "/")  # a new server's first visit (see tests/e2e)
+                warm_up.close()
+                pages = [(p, False) for p in VIEW_PAGES] + [(p, True) for p in ANALYST_PAGES]
+                for width in widths:
+                    for path, analyst in pages:
+                        target, height, size = take(browser, url, path, width, args.out, analyst)
+                        print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
+                              f"  {width}x{height}  {size / 1000:.0f} kB")  # fmt: skip
+            finally:
+                browser.close()
+    print(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
