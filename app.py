@@ -8,7 +8,8 @@ import streamlit as st
 
 from segdash import ui
 
-st.set_page_config(page_title="segdash", layout="wide", page_icon=":material/monitoring:")
+# No page_icon: a material-icon favicon would be fetched from a font CDN by every browser.
+st.set_page_config(page_title="segdash", layout="wide")
 
 store = ui.get_store()
 ui.refresh_revision()
