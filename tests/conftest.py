@@ -168,3 +168,31 @@ def demo_db(demo_path, tmp_path, monkeypatch):
     shutil.copy(demo_path, path)
     monkeypatch.setenv("SEGDASH_DB", str(path))
     return path
+
+
+HELD_MESSAGE = (
+    "Databasen {path} används av en annan process (process {pid}). Bara en process i taget kan "
+    "skriva till den: stäng appen eller kommandot som har den öppen och försök igen."
+)
+
+
+@pytest.fixture
+def held_db(tmp_path):
+    """A database file that another process holds open; yields (path, that process's pid)."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "held.duckdb"
+    code = (
+        "import sys, duckdb\n"
+        f"con = duckdb.connect({str(path)!r})\n"
+        "print('ready', flush=True)\n"
+        "sys.stdin.readline()\n"
+    )
+    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        yield path, holder.pid
+    finally:
+        holder.communicate("\n", timeout=10)

@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest import HELD_MESSAGE
 from streamlit.testing.v1 import AppTest
 
 from segdash.store import Store
@@ -71,29 +72,10 @@ def test_streamlit_run_serves_the_app(demo_db):
         server.wait(timeout=20)
 
 
-def test_database_held_by_another_process_is_said_clearly(tmp_path, monkeypatch):
-    import textwrap
-
-    path = tmp_path / "held.duckdb"
+def test_database_held_by_another_process_is_said_clearly(held_db, monkeypatch):
+    path, pid = held_db
     monkeypatch.setenv("SEGDASH_DB", str(path))
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sys, duckdb
-            con = duckdb.connect({str(path)!r})
-            print("ready", flush=True)
-            sys.stdin.readline()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.run()
-        assert not at.exception
-        assert [e.value for e in at.error] == [
-            f"Databasen {path} används av en annan process (process {holder.pid}). Bara en "
-            "process i taget kan skriva till den: stäng appen eller kommandot som har den "
-            "öppen och försök igen."
-        ]
-    finally:
-        holder.communicate("\n", timeout=10)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [HELD_MESSAGE.format(path=path, pid=pid)]

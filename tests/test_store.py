@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import textwrap
-
 import duckdb
 import pandas as pd
 import pytest
+from conftest import HELD_MESSAGE
 
 from segdash import domain
 from segdash.store import SCHEMA_VERSION, Store, StoreError
@@ -184,28 +181,11 @@ def test_schema_newer_than_the_code_is_refused(tmp_path):
     )
 
 
-def test_database_held_by_another_process_is_a_clear_error(tmp_path):
-    path = tmp_path / "held.duckdb"
-    holder = subprocess.Popen(
-        [sys.executable, "-c", textwrap.dedent(f"""
-            import sys, duckdb
-            con = duckdb.connect({str(path)!r})
-            print("ready", flush=True)
-            sys.stdin.readline()
-        """)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(StoreError) as err:
-            Store(path)
-        assert str(err.value) == (
-            f"Databasen {path} används av en annan process (process {holder.pid}). Bara en "
-            "process i taget kan skriva till den: stäng appen eller kommandot som har den "
-            "öppen och försök igen."
-        )
-    finally:
-        holder.communicate("\n", timeout=10)
+def test_database_held_by_another_process_is_a_clear_error(held_db):
+    path, pid = held_db
+    with pytest.raises(StoreError) as err:
+        Store(path)
+    assert str(err.value) == HELD_MESSAGE.format(path=path, pid=pid)
 
 
 def test_snapshot_reads_see_one_state_while_a_write_commits(db):
