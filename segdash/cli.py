@@ -16,8 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from segdash.importer import CheckResult, check_files, import_files, read_upload
-from segdash.importer.issues import SEVERITY_LABELS, Issue
+from segdash.importer import (
+    CheckResult,
+    ImportOptions,
+    check_files,
+    import_files,
+    load_profile,
+    read_upload,
+)
+from segdash.importer import options as import_options
+from segdash.importer.issues import SEVERITY_LABELS, Issue, IssueGroup
 from segdash.importer.spec import WORKBOOK_KIND_LABELS
 from segdash.store import Store, StoreError
 
@@ -55,6 +63,22 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], max_w
     return "\n".join(lines)
 
 
+def format_groups(groups: Sequence[IssueGroup]) -> str:
+    """The grouped report: one line per problem and column, its rows and count, then what."""
+    rows = [
+        (SEVERITY_LABELS[g.severity], g.file, g.sheet, g.rows_short, g.column,
+         g.values[0] if len(g.values) == 1 else "")
+        for g in groups
+    ]  # fmt: skip
+    table = format_table(("Typ", "Fil", "Blad", "Rad", "Kolumn", "Värde"), rows, max_width=30)
+    lines = table.splitlines()
+    out = lines[:2]
+    for line, group in zip(lines[2:], groups, strict=True):
+        out.append(line)
+        out.append("    " + group.message)
+    return "\n".join(out)
+
+
 def format_issues(issues: Sequence[Issue]) -> str:
     rows = [
         (SEVERITY_LABELS[i.severity], i.file, i.sheet, i.row or "", i.column, i.value, i.message)
@@ -79,27 +103,57 @@ def _summary(check: CheckResult) -> str:
     return "\n".join(parts)
 
 
-def _load(paths: Sequence[str]) -> list:
+def _options(args: argparse.Namespace, store: Store) -> ImportOptions:
+    """The mapping step's choices from the command line, on top of a saved profile."""
+    try:
+        given = import_options.build(
+            indicator=args.indicator, columns=args.column or (), where=args.where or (),
+            per_year=args.per_year, add_districts=args.add_districts, sheets=args.sheet or (),
+            save_as=getattr(args, "save_profile", None),
+        )  # fmt: skip
+    except import_options.OptionError as exc:
+        raise UsageError(str(exc)) from None
+    if not args.profile:
+        return given
+    saved = load_profile(store, args.profile)
+    if saved is None:
+        names = ", ".join(store.profiles()["name"]) or "inga"
+        raise UsageError(f"Det finns ingen importprofil som heter ”{args.profile}”. Sparade: {names}.")
+    return saved.merged(given)
+
+
+def _load(paths: Sequence[str], options: ImportOptions | None = None) -> list:
     uploads = []
     for name in paths:
         path = Path(name)
         if not path.is_file():
             raise UsageError(f"Filen {name} finns inte.")
-        uploads.append(read_upload(path))
+        uploads.append(read_upload(path, options))
     return uploads
 
 
-def _print_check(check: CheckResult, out) -> None:
+def _print_check(check: CheckResult, out, full_report: str | None = None) -> None:
     if check.issues:
-        print(format_issues(check.issues), file=out)
+        print(format_groups(check.grouped), file=out)
         print(file=out)
     n_err, n_warn = len(check.errors), len(check.warnings)
     print(f"{n_err} fel, {n_warn} varningar.", file=out)
+    if full_report:
+        from segdash import exports
+
+        Path(full_report).write_bytes(exports.frame_to_csv(check.issues_frame()))
+        print(f"Alla {len(check.issues)} fel och varningar, rad för rad, sparade i {full_report}.",
+              file=out)  # fmt: skip
+    for f in check.files:
+        if f.matching_profiles and f.options.is_empty:
+            names = ", ".join(f"”{n}”" for n in f.matching_profiles)
+            print(f"Importprofilen {names} passar {f.name}: använd --profile "
+                  f"{f.matching_profiles[0]}.", file=out)  # fmt: skip
 
 
 def cmd_check(args: argparse.Namespace, store: Store) -> int:
-    check = check_files(store, _load(args.files))
-    _print_check(check, sys.stdout)
+    check = check_files(store, _load(args.files, _options(args, store)))
+    _print_check(check, sys.stdout, args.full_report)
     if check.ok:
         print("Filerna kan importeras:\n" + _summary(check))
         return EXIT_OK
@@ -108,8 +162,8 @@ def cmd_check(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_import(args: argparse.Namespace, store: Store) -> int:
-    result = import_files(store, _load(args.files), args.who or _os_user())
-    _print_check(result.check, sys.stdout)
+    result = import_files(store, _load(args.files, _options(args, store)), args.who or _os_user())
+    _print_check(result.check, sys.stdout, args.full_report)
     if result.status == "refused":
         print("Inget importerades: rätta felen och försök igen.")
         return EXIT_REFUSED
@@ -118,6 +172,10 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
         return EXIT_OK
     ids = ", ".join(str(b) for b in result.batch_ids)
     print(f"Importerat som import {ids}:\n" + _summary(result.check))
+    if result.profile_batch_ids:
+        print(f"Valen sparade som importprofilen ”{args.save_profile}” (import "
+              f"{', '.join(map(str, result.profile_batch_ids))}); använd dem igen med "
+              f"--profile {args.save_profile}.")  # fmt: skip
     return EXIT_OK
 
 
@@ -254,10 +312,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("import", help="kontrollera och importera filer (allt eller inget)")
     p.add_argument("files", nargs="+", metavar="FIL")
     p.add_argument("--who", help="vem som importerar (annars inloggad användare)")
+    _mapping_options(p)
+    p.add_argument("--save-profile", metavar="NAMN",
+                   help="spara valen ovan som en importprofil när importen lyckas")  # fmt: skip
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("check", help="kontrollera filer utan att importera")
     p.add_argument("files", nargs="+", metavar="FIL")
+    _mapping_options(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("batches", help="visa importhistoriken")
@@ -306,6 +368,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="FIL")
     p.set_defaults(func=cmd_export)
     return parser
+
+
+def _mapping_options(p: argparse.ArgumentParser) -> None:
+    """The choices for files that are not in the template's layout (SCB, Kolada, …)."""
+    g = p.add_argument_group("filer som inte följer mallen (officiell statistik)")
+    g.add_argument("--indicator", metavar="KOD",
+                   help="alla rader i en fil utan indikatorkolumn gäller den här indikatorn")
+    g.add_argument("--column", action="append", metavar="ROLL=RUBRIK",
+                   help=f"ge en kolumn en roll ({import_options.ROLE_NAMES}), "
+                   "t.ex. Värde=Ohälsotalet; kan upprepas")
+    g.add_argument("--where", action="append", metavar="KOLUMN=VÄRDE",
+                   help="läs bara rader där kolumnen har värdet, t.ex. Månad=09; kan upprepas")
+    g.add_argument("--per-year", metavar="REGEL",
+                   help=f"gör år av delår: {import_options.PER_YEAR_CHOICES}")
+    g.add_argument("--add-districts", action="store_true",
+                   help="lägg till okända områden som jämförelseområden i samma import")
+    g.add_argument("--sheet", action="append", metavar="BLAD",
+                   help="läs bara det här bladet; kan upprepas")
+    g.add_argument("--profile", metavar="NAMN", help="använd en sparad importprofil")
+    g.add_argument("--full-report", metavar="FIL",
+                   help="spara alla fel och varningar rad för rad som CSV")  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:

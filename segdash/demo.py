@@ -34,7 +34,7 @@ FOLLOWUP_FILE = "uppfoljningar_2021-2023.xlsx"
 INDICATORS_FILE = "indikatorer_2015-2024.xlsx"
 WIDE_INDICATORS_FILE = "indikatorer_bred_exempel.xlsx"
 
-EXAMPLE_SOURCE = "Exempelvärde"
+EXAMPLE_SOURCE = domain.EXAMPLE_SOURCE
 EXAMPLE_TITLE_SUFFIX = " (exempel)"
 EXAMPLE_DESCRIPTION_PREFIX = "Exempelåtgärd."
 
@@ -665,10 +665,10 @@ INDICATORS: tuple[DemoIndicator, ...] = (
     ),
 )  # fmt: skip
 
-# The extra indicator of the wide-form file. Its sheet has no per-value source, so the
-# indicator's own source marks the values as examples; the real source is in the definition.
+# The extra indicator of the wide-form file. Its definition names the real source; its values
+# are examples, and each row's Källa says so.
 WIDE_INDICATOR = DemoIndicator(
-    "OHAL", "Ohälsotal", "dagar", False, 2, EXAMPLE_SOURCE,
+    "OHAL", "Ohälsotal", "dagar", False, 2, "Försäkringskassan (via Kolada)",
     "Antal utbetalda dagar med sjukpenning, sjuk- och aktivitetsersättning m.m. per "
     "registrerad försäkrad 16–64 år. Verklig källa: Försäkringskassan (via Kolada).",
     _levels(30, 15, 40, 22), trend=-0.03, sex_gap=-9,
@@ -820,9 +820,10 @@ def _plan_workbook(rng: random.Random) -> Workbook:
         districts,
         spec.DISTRICTS,
         [
-            {"code": code, "name": name, "district_type": kind}
+            {"code": code, "name": name, "district_type": kind,
+             "region_code": domain.MUNICIPALITY_CODE if code == domain.MUNICIPALITY else None}
             for code, name, kind in domain.DISTRICTS
-        ],
+        ],  # fmt: skip
     )
     _write_rows(
         areas, spec.AREAS, [{"area_no": no, "name": name} for no, name in domain.DEVELOPMENT_AREAS]
@@ -847,7 +848,8 @@ def _indicators_workbook(rng: random.Random) -> Workbook:
 def _wide_indicators_workbook(rng: random.Random) -> Workbook:
     """One indicator's values in wide form, one column per year, as Kolada exports them."""
     wb, (ws, definitions) = _workbook(spec.INDICATOR_VALUES, spec.INDICATORS)
-    key_columns = [spec.INDICATOR_VALUES.column(k) for k in spec.INDICATOR_VALUES_WIDE_KEYS]
+    key_columns = [spec.INDICATOR_VALUES.column(k)
+                   for k in (*spec.INDICATOR_VALUES_WIDE_KEYS, "source")]  # fmt: skip
     write_header(ws, key_columns, extra=[str(year) for year in YEARS])
     ind = WIDE_INDICATOR
     rows = []
@@ -859,7 +861,7 @@ def _wide_indicators_workbook(rng: random.Random) -> Workbook:
             rows += [(district, sex, [values[sex] for values in by_sex]) for sex in ("K", "M")]
     for r, (district, sex, values) in enumerate(rows, start=2):
         # The indicator by name, as exports write it; the importer matches names too.
-        for c, value in enumerate((ind.name, district, sex, *values), start=1):
+        for c, value in enumerate((ind.name, district, sex, EXAMPLE_SOURCE, *values), start=1):
             ws.cell(r, c, value)
     _write_rows(definitions, spec.INDICATORS, [_definition_row(ind)])
     return wb

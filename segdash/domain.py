@@ -87,6 +87,7 @@ OFFICES: tuple[tuple[str, str], ...] = (
 
 FOCUS_DISTRICTS: tuple[str, ...] = ("Berga", "Ryd", "Skäggetorp")
 MUNICIPALITY = "Linköping"
+MUNICIPALITY_CODE = "0580"  # SCB's kommunkod, as Kolada and PX-Web write it
 
 # district_type values, as written in the `Områden` master-data sheet
 DISTRICT_TYPES: tuple[str, ...] = ("fokus", "referens", "jämförelse")
@@ -98,11 +99,17 @@ DISTRICTS: tuple[tuple[str, str, str], ...] = (
 )
 ALL_DISTRICTS_WORDS: tuple[str, ...] = ("alla", "all", "samtliga")
 
+# The words official statistics use too (SCB, Kolada, Försäkringskassan, Folkhälsomyndigheten);
+# SCB's codes 1 (men), 2 (women) and 1+2 (total) are only read in a sex column.
 SEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("T", "Totalt", ("t", "totalt", "total", "alla", "all", "båda")),
-    ("K", "Kvinnor", ("k", "kvinnor", "kvinna", "women", "female", "f", "w")),
-    ("M", "Män", ("m", "män", "man", "men", "male")),
+    ("T", "Totalt", ("t", "totalt", "total", "alla", "all", "båda", "samtliga", "båda könen",
+                     "kvinnor och män", "män och kvinnor", "1+2", "both sexes")),
+    ("K", "Kvinnor", ("k", "kvinnor", "kvinna", "women", "female", "f", "w", "flickor", "2")),
+    ("M", "Män", ("m", "män", "man", "men", "male", "pojkar", "1")),
 )
+
+# The source of the demo's own example values; no imported value is ever labelled with it.
+EXAMPLE_SOURCE = "Exempelvärde"
 
 YES_WORDS = ("ja", "j", "yes", "y", "true", "sant", "1", "x")
 NO_WORDS = ("nej", "n", "no", "false", "falskt", "0")

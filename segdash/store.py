@@ -130,7 +130,37 @@ CREATE VIEW current_indicator_value AS
         ORDER BY t.batch_id DESC) = 1;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# Version 2: official statistics. Areas carry their official code (kommunkod, RegSO/DeSO code;
+# Linköping is 0580 from the start), a missing value keeps the marker the source gave it
+# ('..' suppressed, '.' not applicable, …), and the analyst's choices for a file layout can be
+# saved as a named import profile (a batch of its own, so who saved what is known).
+_V2 = """
+ALTER TABLE district ADD COLUMN region_code VARCHAR;
+UPDATE district SET region_code = '0580' WHERE batch_id = 0 AND code = 'Linköping';
+ALTER TABLE indicator_value ADD COLUMN marker VARCHAR;
+CREATE TABLE import_profile (
+    batch_id INTEGER NOT NULL, name VARCHAR NOT NULL, signature VARCHAR NOT NULL,
+    options VARCHAR NOT NULL   -- JSON: the choices of the mapping step
+);
+CREATE OR REPLACE VIEW current_district AS
+    SELECT t.code, t.name, t.district_type, t.region_code, t.batch_id FROM district t
+    JOIN import_batch b USING (batch_id) WHERE b.state = 'active'
+    QUALIFY row_number() OVER (PARTITION BY t.code ORDER BY t.batch_id DESC) = 1;
+CREATE OR REPLACE VIEW current_indicator_value AS
+    SELECT t.indicator_code, t.district_code, t.year, t.sex, t.value, t.target, t.source,
+           t.marker, t.batch_id
+    FROM indicator_value t JOIN import_batch b USING (batch_id) WHERE b.state = 'active'
+    QUALIFY row_number() OVER (
+        PARTITION BY t.indicator_code, t.district_code, t.year, t.sex
+        ORDER BY t.batch_id DESC) = 1;
+CREATE VIEW current_import_profile AS
+    SELECT t.name, t.signature, t.options, t.batch_id, b.imported_by AS saved_by,
+           b.imported_at AS saved_at
+    FROM import_profile t JOIN import_batch b USING (batch_id) WHERE b.state = 'active'
+    QUALIFY row_number() OVER (PARTITION BY lower(t.name) ORDER BY t.batch_id DESC) = 1;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Frame columns for each fact table, in table order after batch_id. The importer's normalised
@@ -138,7 +168,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "development_area": ("area_no", "name"),
     "office": ("code", "name"),
-    "district": ("code", "name", "district_type"),
+    "district": ("code", "name", "district_type", "region_code"),
     "indicator": (
         "code", "name", "unit", "higher_is_better", "area_no", "source", "definition",
     ),
@@ -150,8 +180,9 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "plan_year", "action_no", "period", "status", "progress", "comment", "reported_office",
     ),
     "indicator_value": (
-        "indicator_code", "district_code", "year", "sex", "value", "target", "source",
+        "indicator_code", "district_code", "year", "sex", "value", "target", "source", "marker",
     ),
+    "import_profile": ("name", "signature", "options"),
 }  # fmt: skip
 
 
@@ -314,7 +345,10 @@ class Store:
             if not len(frame):
                 continue
             columns = TABLE_COLUMNS[table]
-            rows = frame.loc[:, list(columns)].copy()
+            # Columns added by later schema versions may be absent from a caller's frame.
+            rows = frame.reindex(columns=list(columns)).astype(
+                {c: object for c in columns if c not in frame}
+            )
             rows.insert(0, "batch_id", batch_id)
             cur.register("incoming_rows", rows)
             try:
@@ -408,15 +442,23 @@ class Store:
                 ).df(),
                 "offices": cur.execute("SELECT code, name FROM current_office ORDER BY code").df(),
                 "districts": cur.execute(
-                    "SELECT code, name, district_type FROM current_district ORDER BY code"
+                    "SELECT code, name, district_type, region_code FROM current_district "
+                    "ORDER BY code"
                 ).df(),
                 "indicators": cur.execute(
-                    "SELECT code, name FROM current_indicator ORDER BY code"
+                    "SELECT code, name, unit, source FROM current_indicator ORDER BY code"
                 ).df(),
                 "actions": cur.execute(
                     "SELECT plan_year, action_no, lead_office FROM current_action"
                 ).df(),
             }
+
+    def profiles(self) -> pd.DataFrame:
+        """The saved import profiles (newest version of each name), by name."""
+        return self.df(
+            "SELECT name, signature, options, batch_id, saved_by, saved_at "
+            "FROM current_import_profile ORDER BY lower(name)"
+        )
 
     def table_contents(self) -> dict[str, list[tuple]]:
         """Every table's rows, sorted: lets tests prove that a refused import changed nothing."""

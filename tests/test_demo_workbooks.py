@@ -430,7 +430,7 @@ def test_targets_are_set_for_focus_districts_only(values: list[dict]) -> None:
 def test_wide_form_example_workbook(demo_dir: Path) -> None:
     path = demo_dir / demo.WIDE_INDICATORS_FILE
     rows = list(load_workbook(path)["Indikatorvärden"].iter_rows(values_only=True))
-    assert list(rows[0]) == ["Indikator", "Område", "Kön", *map(str, range(2015, 2025))]
+    assert list(rows[0]) == ["Indikator", "Område", "Kön", "Källa", *map(str, range(2015, 2025))]
     assert [row[:3] for row in rows[1:]] == [
         ("Ohälsotal", "Berga", "T"),
         ("Ohälsotal", "Ryd", "T"),
@@ -439,10 +439,12 @@ def test_wide_form_example_workbook(demo_dir: Path) -> None:
         ("Ohälsotal", "Linköping", "K"),
         ("Ohälsotal", "Linköping", "M"),
     ]
-    assert all(isinstance(v, (int, float)) for row in rows[1:] for v in row[3:])
+    assert all(isinstance(v, (int, float)) for row in rows[1:] for v in row[4:])
+    assert {row[3] for row in rows[1:]} == {EXAMPLE}  # every value is an example
     (definition,) = read_rows(path, spec.INDICATORS)
     assert (definition["code"], definition["name"]) == ("OHAL", "Ohälsotal")
-    assert definition["source"] == EXAMPLE  # the sheet has no per-value source
+    # The definition names where real values come from: a real import is never an example.
+    assert definition["source"] == "Försäkringskassan (via Kolada)"
 
 
 # --- Templates ------------------------------------------------------------------------------

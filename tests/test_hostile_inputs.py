@@ -676,11 +676,12 @@ CORPUS: list[tuple[str, Callable[[Path], Upload], Refused | Accepted]] = [
         "”22” är inget årtal (Planår: fyra siffror, t.ex. 2022).")),
     ("indicator values, every coded column wrong", values(VALUES_EVERY_CODE_WRONG, header=[
         *VALUES_HEADER, "Kön", "Mål"]), refused(
-        "Okänt kön ”Flicka”. Giltiga värden: Totalt, Kvinnor, Män.",
         "Okänd indikator ”ARBLÖS”. Menade du Arbetslöshet? Indikatorn måste finnas sedan "
         "tidigare eller definieras på bladet Indikatorer.",
-        "Okänt område ”Skäggetorpet”. Menade du Skäggetorp?",
-        "”2020/21” är inget årtal (År: fyra siffror, t.ex. 2022).",
+        "Okänt område ”Skäggetorpet”. Menade du Skäggetorp? Lägg till området på bladet Områden "
+        "eller med --add-districts (på sidan: ”Lägg till okända områden”).",
+        "”2020/21” är inget årtal eller ingen period (År: t.ex. 2022, 2022K1 eller 2022M01).",
+        "Okänt kön ”Flicka”. Menade du Kvinnor?",
         "”12 procent” är inget tal (Värde).",
         "”hög” är inget tal (Mål).")),
     # --- rules across rows ---
@@ -696,7 +697,7 @@ CORPUS: list[tuple[str, Callable[[Path], Upload], Refused | Accepted]] = [
      accepted(query="SELECT year, value FROM indicator_value ORDER BY year",
               rows=[(2020, 7.5), (2021, 7.0)])),
     ("year as a span of years", values(["ARBL", "Berga", "2020-21", 7]), refused(
-        "”2020-21” är inget årtal (År: fyra siffror, t.ex. 2022).")),
+        "”2020-21” är inget årtal eller ingen period (År: t.ex. 2022, 2022K1 eller 2022M01).")),
     ("progress 120 %", followup(["1.1", "2022", "pågår", "120 %"]), refused(
         "Andel genomfört ska vara mellan 0 och 100 (var 120 %).")),
     ("number too big for a float", values(["ARBL", "Berga", 2020, "1e999"]), refused(

@@ -527,12 +527,12 @@ VALUE_REFUSALS = {
         "Värde saknas i den obligatoriska kolumnen Indikator.", "Indikatorvärden", 2, "Indikator",
         "")),
     "district misspelt": (["ARBL", "Bergaa", 2020, 1, None, None], (
-        "Okänt område ”Bergaa”. Menade du Berga?", "Indikatorvärden", 2, "Område", "Bergaa")),
+        "Okänt område ”Bergaa”. Menade du Berga? Lägg till området på bladet Områden eller med --add-districts (på sidan: ”Lägg till okända områden”).", "Indikatorvärden", 2, "Område", "Bergaa")),
     "district unknown": (["ARBL", "Vallastaden", 2020, 1, None, None], (
-        "Okänt område ”Vallastaden”. Giltiga värden: Berga, Linköping, Ryd, Skäggetorp.",
-        "Indikatorvärden", 2, "Område", "Vallastaden")),
+        "Okänt område ”Vallastaden”. Giltiga värden: Berga, Linköping, Ryd, Skäggetorp."
+        " Lägg till området på bladet Områden eller med --add-districts (på sidan: ”Lägg till okända områden”).", "Indikatorvärden", 2, "Område", "Vallastaden")),
     "year in words": (["ARBL", "Berga", "tjugo", 1, None, None], (
-        "”tjugo” är inget årtal (År: fyra siffror, t.ex. 2022).", "Indikatorvärden", 2, "År",
+        "”tjugo” är inget årtal eller ingen period (År: t.ex. 2022, 2022K1 eller 2022M01).", "Indikatorvärden", 2, "År",
         "tjugo")),
     "year missing": (["ARBL", "Berga", None, 1, None, None], (
         "Värde saknas i den obligatoriska kolumnen År.", "Indikatorvärden", 2, "År", "")),
@@ -628,7 +628,7 @@ def test_indicator_values_wide_form_reports_a_bad_district_once(plan_store):
         [["ARBL", "Berga", 1, 2, 3], ["ARBL", "Bergaa", 1, 2, 3]],
         ["Indikator", "Område", 2019, 2020, 2021]))  # fmt: skip
     assert [where(i) for i in issues] == [
-        ("Okänt område ”Bergaa”. Menade du Berga?", "Indikatorvärden", 3, "Område", "Bergaa")
+        ("Okänt område ”Bergaa”. Menade du Berga? Lägg till området på bladet Områden eller med --add-districts (på sidan: ”Lägg till okända områden”).", "Indikatorvärden", 3, "Område", "Bergaa")
     ]
 
 

@@ -76,9 +76,14 @@ def test_unrecognised_csv_is_an_error(plan_store):
     issues = import_refused(plan_store, UploadedFile("lista.csv", make_csv("a;b;c\n1;2;3\n")))
     assert [(i.severity, i.message, i.file, i.sheet) for i in issues] == [(
         "error",
-        "Filen känns inte igen och hoppas över. Bladen ska heta Åtgärder, Uppföljning, "
-        "Indikatorvärden, Indikatorer, Förvaltningar, Områden eller Utvecklingsområden, eller ha "
-        "en rubrikrad med de obligatoriska kolumnerna.",
+        "Filen känns inte igen: ingen av de första 30 raderna har rubrikerna för någon av "
+        "tabellerna. Indikatorvärden behöver kolumner för område (Område, Stadsdel, Kommun, "
+        "Region, Län, RegSO, DeSO, Municipality (eller en kod: Regionkod, Kommunkod, "
+        "municipality_id)), år (År, Year, Tid, Period (eller en kolumn per år: 2018, 2019 …)) och "
+        "värde (Värde, Value); en uppföljning Nr, Period och Status; en åtgärdsplan Nr, "
+        "Utvecklingsområde, Åtgärd, Ansvarig förvaltning, Områden och Planår. Har kolumnerna "
+        "andra namn, ange dem med --column, t.ex. --column Område=RUBRIK. En CSV-fil kan också "
+        "döpas efter bladet den motsvarar, t.ex. Uppföljning.csv.",
         "lista.csv", "",
     )]  # fmt: skip
 

@@ -14,14 +14,16 @@ import pandas as pd
 
 from segdash.config import Limits
 from segdash.importer import normalise, spec
-from segdash.importer.issues import ERROR, WARNING, FileRejected, Issue
+from segdash.importer.issues import ERROR, WARNING, FileRejected, Issue, IssueGroup, group_issues
+from segdash.importer.options import ImportOptions
 from segdash.importer.reader import TEXT_SUFFIXES, read_sheets
+from segdash.importer.spec import norm_name
 from segdash.importer.tables import Table, recognise
 from segdash.store import Store
 
 __all__ = [
-    "CheckResult", "FileCheck", "ImportResult", "Issue", "UploadedFile", "check_files",
-    "import_files", "read_upload",
+    "CheckResult", "FileCheck", "ImportOptions", "ImportResult", "Issue", "IssueGroup",
+    "Layout", "UploadedFile", "check_files", "import_files", "read_upload",
 ]  # fmt: skip
 
 Progress = Callable[[float, str], None]
@@ -31,6 +33,7 @@ Progress = Callable[[float, str], None]
 class UploadedFile:
     name: str  # the file name as the user gave it; never used as a path
     data: bytes
+    options: ImportOptions = field(default_factory=ImportOptions)  # the mapping step's choices
 
     @property
     def sha256(self) -> str:
@@ -44,9 +47,20 @@ class UploadedFile:
         return clean[:200] or "namnlös fil"
 
 
-def read_upload(path: str | Path) -> UploadedFile:
+def read_upload(path: str | Path, options: ImportOptions | None = None) -> UploadedFile:
     path = Path(path)
-    return UploadedFile(path.name, path.read_bytes())
+    return UploadedFile(path.name, path.read_bytes(), options or ImportOptions())
+
+
+@dataclass(frozen=True)
+class Layout:
+    """What the importer recognised in one table of indicator values, for the mapping step."""
+
+    sheet: str
+    header_row: int  # as Excel shows it
+    roles: list[tuple[str, str]]  # (header as written, role or "ignoreras"), in column order
+    sample: pd.DataFrame  # the first rows as read, under their headers
+    signature: str  # what saved profiles are matched by
 
 
 @dataclass
@@ -58,6 +72,13 @@ class FileCheck:
     kinds: list[str] = field(default_factory=list)  # sheet kinds found, in processing order
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # table -> rows to insert
     already_imported: dict | None = None  # the earlier batch of an identical file
+    options: ImportOptions = field(default_factory=ImportOptions)
+    layouts: list[Layout] = field(default_factory=list)  # indicator tables outside the template
+    matching_profiles: list[str] = field(default_factory=list)  # saved profiles that fit
+
+    @property
+    def signatures(self) -> list[str]:
+        return [layout.signature for layout in self.layouts]
 
     @property
     def batch_kind(self) -> str:
@@ -97,12 +118,18 @@ class CheckResult:
 
         return pd.DataFrame([i.as_row() for i in self.issues], columns=issues_frame_columns())
 
+    @property
+    def grouped(self) -> list[IssueGroup]:
+        """The report as people read it: one line per problem and column, with its rows."""
+        return group_issues(self.issues)
+
 
 @dataclass
 class ImportResult:
     status: str  # "imported", "refused" or "already_imported"
     check: CheckResult
     batch_ids: list[int] = field(default_factory=list)
+    profile_batch_ids: list[int] = field(default_factory=list)  # profiles saved with it
 
     @property
     def issues(self) -> list[Issue]:
@@ -114,6 +141,8 @@ def check_files(
     files: Sequence[UploadedFile],
     limits: Limits | None = None,
     progress: Progress | None = None,
+    *,
+    is_demo: bool = False,
 ) -> CheckResult:
     """Read and check files together (a plan and its follow-up may come in one upload)."""
     limits = limits or Limits.from_env()
@@ -127,7 +156,7 @@ def check_files(
     for n, upload in enumerate(files):
         name = upload.display_name
         report(n / max(len(files), 1) * 0.5, f"Läser {name} …")
-        check = FileCheck(name, upload.sha256)
+        check = FileCheck(name, upload.sha256, options=upload.options)
         checks.append(check)
         if check.sha256 in seen:
             issues.append(Issue(WARNING, f"Filen är samma som {seen[check.sha256]} och hoppas över.", name))
@@ -145,8 +174,11 @@ def check_files(
             issues.append(Issue(ERROR, rejected.message, name))
             continue
         is_csv = PurePath(name).suffix.lower() in TEXT_SUFFIXES or not upload.data.startswith(b"PK")
-        found, found_issues = recognise(sheets, name, is_csv)
+        found, found_issues = recognise(sheets, name, is_csv, upload.options)
         issues.extend(found_issues)
+        issues.extend(_unused_columns(upload.options, found, name))
+        check.layouts = [_layout(table) for table in found if table.signature]
+        check.matching_profiles = _matching_profiles(store, check.signatures)
         if not found and not any(i.is_error for i in found_issues):
             issues.append(
                 Issue(ERROR, "Filen innehåller inget blad som känns igen, så inget kan importeras.", name)
@@ -154,7 +186,7 @@ def check_files(
         tables.extend((check, table) for table in found)
 
     report(0.5, "Kontrollerar raderna …")
-    ctx = normalise.Context(store.reference_data())
+    ctx = normalise.Context(store.reference_data(), is_demo=is_demo)
     ordered = sorted(tables, key=lambda ft: spec.PROCESSING_ORDER.index(ft[1].spec.kind))
     for n, (check, table) in enumerate(ordered):
         report(0.5 + 0.5 * n / max(len(ordered), 1), f"Kontrollerar {table.sheet} i {check.name} …")
@@ -166,12 +198,56 @@ def check_files(
         check.frames[target] = frame
         if table.spec.kind not in check.kinds:
             check.kinds.append(table.spec.kind)
+    for check in checks:
+        added = ctx.added_districts.get(check.name)
+        if added:
+            frame = pd.DataFrame(added)
+            if "district" in check.frames:
+                frame = pd.concat([check.frames["district"], frame], ignore_index=True)
+            check.frames["district"] = frame
+            names = ", ".join(row["name"] for row in added[:10]) + (" …" if len(added) > 10 else "")
+            issues.append(Issue(
+                WARNING, f"{len(added)} okända områden läggs till som jämförelseområden "
+                f"(--add-districts): {names}.", check.name))  # fmt: skip
     files_with_errors = {i.file for i in issues if i.is_error}
     for check in checks:
         if check.kinds and check.row_count == 0 and check.name not in files_with_errors:
             issues.append(Issue(ERROR, "Filen innehåller inga rader att importera.", check.name))
     report(1.0, "Klart.")
     return CheckResult(checks, _in_file_order(issues, [c.name for c in checks]))
+
+
+def _unused_columns(options: ImportOptions, tables: list[Table], file: str) -> list[Issue]:
+    """A --column that names no header of the file is a mistake, not a silent no-op."""
+    headers = {norm_name(h) for t in tables for h in (*t.headers.values(), *t.extras.values())}
+    return [
+        Issue(ERROR, f"--column {role}={header}: filen har ingen kolumn ”{header}”.", file)
+        for role, header in options.columns
+        if norm_name(header) not in headers and tables
+    ]
+
+
+def _layout(table: Table) -> Layout:
+    columns = [k for k in table.frame.columns if k != "_row"]
+    sample = table.frame.head(8)[columns].rename(columns=table.headers | table.extras)
+    return Layout(table.sheet, table.header_row, table.roles, sample, table.signature)
+
+
+def _matching_profiles(store: Store, signatures: list[str]) -> list[str]:
+    if not signatures:
+        return []
+    profiles = store.profiles()
+    return [r.name for r in profiles.itertuples() if r.signature in signatures]
+
+
+def load_profile(store: Store, name: str) -> ImportOptions | None:
+    """A saved profile's choices, or None when no profile has that name."""
+    profiles = store.profiles()
+    hit = profiles[profiles["name"].str.casefold() == name.strip().casefold()]
+    if hit.empty:
+        return None
+    row = hit.iloc[0]
+    return ImportOptions.from_json(row["options"], profile=row["name"])
 
 
 def _in_file_order(issues: list[Issue], names: list[str]) -> list[Issue]:
@@ -213,7 +289,7 @@ def import_files(
     """
 
     def check_and_load(cur) -> ImportResult:
-        check = check_files(store, files, limits, progress)
+        check = check_files(store, files, limits, progress, is_demo=is_demo)
         if not check.ok:
             return ImportResult("refused", check)
         if not check.new_files:
@@ -225,6 +301,23 @@ def import_files(
             )  # fmt: skip
             for f in check.new_files
         ]
-        return ImportResult("imported", check, batch_ids)
+        result = ImportResult("imported", check, batch_ids)
+        for f in check.new_files:
+            if f.options.save_as:
+                result.profile_batch_ids.append(save_profile(store, cur, f, imported_by))
+        return result
 
     return store.write(check_and_load)
+
+
+def save_profile(store: Store, cur, check: FileCheck, saved_by: str) -> int:
+    """Store a file's choices under their name, as a batch of its own; call inside `write`."""
+    name = check.options.save_as or ""
+    options = check.options.to_json()
+    signature = check.signatures[0] if check.signatures else ""
+    frame = pd.DataFrame([{"name": name, "signature": signature, "options": options}])
+    digest = hashlib.sha256(f"{name}\n{signature}\n{options}".encode()).hexdigest()
+    return store.insert_batch(
+        cur, kind="profile", file_name=f"Importprofil ”{name}”", sha256=digest,
+        imported_by=saved_by, frames={"import_profile": frame},
+    )  # fmt: skip

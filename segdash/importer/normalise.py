@@ -16,15 +16,24 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from segdash import domain
+from segdash import domain, fmt
 from segdash.importer import spec
 from segdash.importer.issues import ERROR, WARNING, Issue, show_value
+from segdash.importer.options import ImportOptions, named_part, per_year_label
+from segdash.importer.spec import norm_name
 from segdash.importer.tables import Table
 from segdash.importer.values import (
     CodeMatcher,
+    IndicatorMatcher,
+    StatPeriod,
     cell_text,
+    missing_marker,
+    norm_code,
+    norm_key,
     parse_number,
+    parse_stat_period,
     parse_year,
+    split_area,
     split_list,
 )
 
@@ -34,17 +43,31 @@ _LEADING_AREA_NO = re.compile(r"^\s*(\d{1,2})\s*[.:)\-–]?\s+\S")
 class Context:
     """What incoming rows are checked against: the current data, plus what the upload adds."""
 
-    def __init__(self, reference: dict[str, pd.DataFrame]) -> None:
+    def __init__(self, reference: dict[str, pd.DataFrame], *, is_demo: bool = False) -> None:
+        self.is_demo = is_demo  # the demo's own workbooks: their example sources stand
         self.areas = {int(r.area_no): r.name for r in reference["areas"].itertuples()}
         self.offices = {r.code: r.name for r in reference["offices"].itertuples()}
         self.districts = {
             r.code: (r.name, r.district_type) for r in reference["districts"].itertuples()
         }
+        self.region_codes: dict[str, str] = {}  # normalised official code -> district code
+        self._region_code_text: dict[str, str] = {}  # official code as stored -> district code
+        for r in reference["districts"].itertuples():
+            if isinstance(getattr(r, "region_code", None), str) and r.region_code:
+                self.region_codes.setdefault(norm_code(r.region_code), r.code)
+                self._region_code_text[r.region_code] = r.code
         self.indicators = {r.code: r.name for r in reference["indicators"].itertuples()}
+        self.indicator_units: dict[str, str | None] = {}
+        self.indicator_sources: dict[str, str | None] = {}
+        for r in reference["indicators"].itertuples():
+            self.indicator_units[r.code] = _text_or_none(getattr(r, "unit", None))
+            self.indicator_sources[r.code] = _text_or_none(getattr(r, "source", None))
         # plan year -> {action number: lead office}; an uploaded plan year replaces the stored one
         self.plans: dict[int, dict[str, str]] = {}
         for r in reference["actions"].itertuples():
             self.plans.setdefault(int(r.plan_year), {})[r.action_no] = r.lead_office
+        # Areas that indicator files add (--add-districts), per file: rows for its batch.
+        self.added_districts: dict[str, list[dict]] = {}
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -56,15 +79,62 @@ class Context:
             "Okänd förvaltning", ((c, n, (c,)) for c, n in sorted(self.offices.items()))
         )
         self.district_matcher = CodeMatcher(
-            "Okänt område", ((c, n, (c,)) for c, (n, _) in self.districts.items())
+            "Okänt område", ((c, n, (c,)) for c, (n, _) in self.districts.items()), norm_key
         )
-        self.indicator_matcher = CodeMatcher(
-            "Okänd indikator", ((c, n, (c,)) for c, n in sorted(self.indicators.items()))
+        self.indicator_matcher = IndicatorMatcher(
+            (c, n, self.indicator_units.get(c)) for c, n in sorted(self.indicators.items())
         )
 
     @property
     def focus_districts(self) -> list[str]:
         return [c for c, (_, kind) in self.districts.items() if kind == "fokus"]
+
+    def region_code_of(self) -> dict[str, str]:
+        """The official code each district carries: {code as stored: district code}."""
+        return dict(self._region_code_text)
+
+    def match_area(self, code: str | None, name: str | None) -> str | None:
+        """A district by its official code first, then by its name or code as written."""
+        if code:
+            found = self.region_codes.get(norm_code(code))
+            if found is not None:
+                return found
+        if name:
+            leading, rest = split_area(name)
+            if leading:
+                found = self.region_codes.get(norm_code(leading))
+                if found is not None:
+                    return found
+            found = self.district_matcher.match(name)
+            if found is None and leading and rest:
+                found = self.district_matcher.match(rest)
+            return found
+        return None
+
+    def add_district(self, file: str, code: str | None, name: str | None) -> str:
+        """An unknown area as a comparison area of this file's batch; returns its code."""
+        leading, rest = split_area(name) if name else (None, "")
+        region_code = code or leading
+        display = rest or name or region_code or ""
+        key = display
+        self.districts[key] = (display, "jämförelse")
+        if region_code:
+            self.region_codes.setdefault(norm_code(region_code), key)
+        self.added_districts.setdefault(file, []).append(
+            {"code": key, "name": display, "district_type": "jämförelse",
+             "region_code": region_code}
+        )  # fmt: skip
+        self.district_matcher = CodeMatcher(
+            "Okänt område", ((c, n, (c,)) for c, (n, _) in self.districts.items()), norm_key
+        )
+        return key
+
+
+_CODE_SUFFIX_RE = re.compile(r"_(?:RegSO|DeSO)\d{4}$", re.I)
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
 
 
 STATUS_MATCHER = CodeMatcher(
@@ -92,6 +162,7 @@ class _Checker:
         self.frame = table.frame
         self.issues: list[Issue] = []
         self.bad = np.zeros(len(self.frame), dtype=bool)  # rows with an error
+        self.skipped = np.zeros(len(self.frame), dtype=bool)  # rows left out, with a warning
 
     def error(self, positions, key: str, message: str | Callable[[object], str],
               values: pd.Series | None = None, severity: str = ERROR) -> None:  # fmt: skip
@@ -201,8 +272,11 @@ class _Checker:
             self.error([pos], column, f"{describe(row)} finns redan på rad {first}.",
                        self.raw(column))  # fmt: skip
 
+    def skip(self, positions: np.ndarray) -> None:
+        self.skipped |= positions
+
     def good(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[~self.bad].reset_index(drop=True)
+        return frame[~(self.bad | self.skipped)].reset_index(drop=True)
 
     def result(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
         """The good rows, and the issues once each (a wide sheet repeats a bad cell per year)."""
@@ -281,14 +355,22 @@ def districts(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     kinds = ck.code("district_type", DISTRICT_TYPE_MATCHER)
     # A row without a type keeps the type the district already has (a rename stays "fokus").
     known = codes.map(lambda c: ctx.districts.get(c, (None, "jämförelse"))[1], na_action="ignore")
+    # Likewise its official code (Linköping keeps 0580).
+    known_codes = {district: code for code, district in ctx.region_code_of().items()}
+    region = ck.text("region_code").map(
+        lambda c: _CODE_SUFFIX_RE.sub("", c) if isinstance(c, str) else c, na_action="ignore")
+    region = region.where(region.notna(), codes.map(known_codes.get, na_action="ignore"))
     out = pd.DataFrame(
-        {"code": codes, "name": ck.text("name", True), "district_type": kinds.where(kinds.notna(), known)}
-    )
+        {"code": codes, "name": ck.text("name", True), "district_type": kinds.where(kinds.notna(), known),
+         "region_code": region.astype(object).where(region.notna(), None)}
+    )  # fmt: skip
     ck.frame = ck.frame.assign(code=codes)
     ck.duplicates(["code"], lambda r: f"Området {r.iloc[0]}")
     out, issues = ck.result(out)
     for r in out.itertuples():
         ctx.districts[r.code] = (r.name, r.district_type)
+        if isinstance(r.region_code, str):
+            ctx.region_codes[norm_code(r.region_code)] = r.code
     ctx.rebuild()
     return out, issues
 
@@ -353,6 +435,9 @@ def indicators(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     # sheet is not flooded with "unknown indicator" errors that come from one bad cell.
     named = out[out["code"].notna() & out["name"].notna()]
     ctx.indicators.update(zip(named["code"], named["name"], strict=True))
+    for r in named.itertuples():
+        ctx.indicator_units[r.code] = _text_or_none(r.unit)
+        ctx.indicator_sources[r.code] = _text_or_none(r.source)
     ctx.rebuild()
     out, issues = ck.result(out)
     out["higher_is_better"] = out["higher_is_better"].astype("boolean")
@@ -487,61 +572,477 @@ def followup(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
 
 
 # --- indicator values ---------------------------------------------------------------------
+# The template's long and wide forms, and official statistics as they come: the same checks,
+# with the analyst's choices (ImportOptions) applied on the way.
+
+_KIND_NAMES = {"K": "kvartal", "M": "månader", "H": "halvår", "T": "tertial", "N": "delår"}
+_MUST_EXIST = " Indikatorn måste finnas sedan tidigare eller definieras på bladet Indikatorer."
+_ADD_AREA_HINT = (
+    "Lägg till området på bladet Områden eller med --add-districts (på sidan: ”Lägg till okända "
+    "områden”)."
+)
+
+
+def _empty_values() -> pd.DataFrame:
+    return pd.DataFrame(columns=["indicator_code", "district_code", "year", "sex", "value",
+                                 "target", "source", "marker"])  # fmt: skip
 
 
 def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
-    if table.year_columns and "value" not in table.frame:
-        table = _wide_to_long(table)
+    options = table.options
+    issues: list[Issue] = []
+    table, where_issues = _apply_where(table, options)
+    issues += where_issues
+    if any(i.is_error for i in where_issues):
+        return _empty_values(), issues
+    if table.period_columns and "value" not in table.frame:
+        table, wide_issues = _wide_to_long(table)
+        issues += wide_issues
+    if "value" not in table.frame:
+        issues.append(_no_value_column(table))
+        return _empty_values(), issues
+    table, area_issues = _drop_rows_without_area(table)
+    issues += area_issues
     ck = _Checker(table)
-    indicator_unknown = ctx.indicator_matcher.unknown_message
 
-    def unknown_indicator(value: object) -> str:
-        return (
-            indicator_unknown(value)
-            + " Indikatorn måste finnas sedan tidigare eller definieras på bladet Indikatorer."
-        )
-
+    # The indicator: a column, the one given for the file, or the value column's own name.
+    indicator, indicator_issue = _indicator_codes(ck, table, ctx, options)
+    if indicator_issue is not None:
+        ck.issues.append(indicator_issue)
+        ck.bad[:] = True
+    districts = _district_codes(ck, table, ctx, options)
+    # Periods: a year, or a part of one that --per-year makes a year of.
+    periods = _periods(ck, table)
     sex = ck.code("sex", SEX_MATCHER)
+    raw_value = ck.raw("value")
+    markers = raw_value.map(missing_marker, na_action="ignore")
+    ck.frame = ck.frame.assign(value=raw_value.where(markers.isna(), None))
     out = pd.DataFrame(
         {
-            "indicator_code": ck.by_value(
-                "indicator", ctx.indicator_matcher.match, unknown_indicator, True
-            ),
-            "district_code": ck.code("district", ctx.district_matcher, True),
-            "year": ck.year("year", True),
+            "indicator_code": indicator,
+            "district_code": districts,
+            "period": periods,
             "sex": sex.where(sex.notna(), "T"),
             "value": ck.number("value"),
             "target": ck.number("target"),
             "source": ck.text("source"),
+            "marker": markers.astype(object).where(markers.notna(), None),
         }
     )
-    ck.frame = ck.frame.assign(**{c: out[c] for c in ("indicator_code", "district_code", "year",
-                                                       "sex")})  # fmt: skip
-    ck.duplicates(
-        ["indicator_code", "district_code", "year", "sex"],
-        lambda r: f"Värdet för {r.iloc[0]}, {r.iloc[1]}, {r.iloc[2]}, kön {r.iloc[3]}",
-        column="indicator",
-    )
-    out, issues = ck.result(out)
+    _collisions(ck, out, table)
+    out, table_issues = ck.result(out)
+    issues += table_issues
+    if out.empty or any(i.is_error for i in table_issues):
+        return _empty_values(), issues
+    out, year_issues = _to_years(out, table, options)
+    issues += year_issues
+    out["source"] = _sources(out, table, ctx)
+    out = out.rename(columns={"period": "year"})
     out["year"] = out["year"].astype(int)
-    return out, issues
+    return out[list(_empty_values().columns)], issues
 
 
-def _wide_to_long(table: Table) -> Table:
-    """Kolada/SCB layout (one column per year) to one row per value, keeping cell positions."""
+def _apply_where(table: Table, options: ImportOptions) -> tuple[Table, list[Issue]]:
+    """Keep only the rows that --where names (e.g. one month of a monthly file)."""
+    if not options.where:
+        return table, []
     frame = table.frame
-    id_columns = [k for k in ("indicator", "district", "sex", "_row") if k in frame]
-    long = frame.melt(
-        id_vars=id_columns, value_vars=list(table.year_columns), var_name="year_header",
-        value_name="value",
-    )  # fmt: skip
-    long["year"] = long["year_header"].map(table.year_columns)
-    long = long.rename(columns={"year_header": "_column"}).sort_values("_row", kind="stable")
+    issues: list[Issue] = []
+    by_header = {norm_name(h): k for k, h in table.headers.items() if not k.startswith("p")}
+    by_header.update({norm_name(h): k for k, h in table.extras.items()})
+    keep = np.ones(len(frame), dtype=bool)
+    for header, wanted in options.where:
+        key = by_header.get(norm_name(header))
+        if key is None or key not in frame:
+            names = ", ".join(f"”{h}”" for k, h in {**table.headers, **table.extras}.items()
+                              if not k.startswith("p"))  # fmt: skip
+            issues.append(table.issue(
+                ERROR, f"--where {header}={wanted}: bladet har ingen kolumn ”{header}”. "
+                f"Kolumnerna heter {names}. (Läs bara vissa blad med --sheet.)"))  # fmt: skip
+            continue
+        cells = frame[key].map(_where_key, na_action="ignore")
+        hit = (cells == _where_key(wanted)).to_numpy()
+        if not hit.any():
+            present = list(dict.fromkeys(cell_text(v) for v in frame[key].dropna()))
+            shown = ", ".join(present[:12]) + (" …" if len(present) > 12 else "")
+            issues.append(table.issue(
+                ERROR, f"--where {header}={wanted}: inga rader har det värdet. Kolumnen "
+                f"”{table.headers.get(key) or table.extras.get(key)}” har: {shown}.",
+                key=key))  # fmt: skip
+            continue
+        keep &= hit
+    if issues:
+        return table, issues
+    kept = int(keep.sum())
+    choices = ", ".join(f"{h}={v}" for h, v in options.where)
+    issues.append(table.issue(
+        WARNING, f"Bara raderna där {choices} läses (--where): {fmt.number(kept)} av "
+        f"{fmt.number(len(frame))} rader."))  # fmt: skip
+    new = replace(table, frame=frame[keep].reset_index(drop=True))
+    return new, issues
+
+
+def _numeric_column(column: pd.Series) -> bool:
+    values = column.dropna()
+    if values.empty:
+        return False
+
+    def number(value: object) -> bool:
+        if missing_marker(value) is not None:
+            return True
+        try:
+            return parse_number(value) is not None
+        except ValueError:
+            return False
+
+    return bool(values.head(200).map(number).all())
+
+
+def _where_key(value: object) -> str:
+    text = cell_text(value) or ""
+    try:
+        number = parse_number(text)
+    except ValueError:
+        number = None
+    if number is not None:
+        return repr(float(number))  # '09' = 9 = 9.0
+    return norm_key(text)
+
+
+def _no_value_column(table: Table) -> Issue:
+    candidates = [h for k, h in table.extras.items() if _numeric_column(table.frame[k])]
+    listed = ", ".join(f"”{h}”" for h in candidates[:8])
+    hint = f" Kolumner som kan vara värden: {listed}." if listed else ""
+    return table.issue(
+        ERROR,
+        "Bladet har ingen kolumn med värden (Värde eller Value)." + hint + " Ange vilken "
+        "kolumn som håller värdena med --column Värde=RUBRIK, t.ex. --column "
+        f"Värde={candidates[-1] if candidates else 'Andel'} (på sidan: rollen Värde).",
+    )
+
+
+def _periods(ck: _Checker, table: Table) -> pd.Series:
+    """Each row's period as a StatPeriod; six-digit YYYYNN read as quarters or months."""
+    if "_period" in ck.frame:
+        periods = ck.frame["_period"]
+    else:
+        label = table.header("year")
+        periods = ck.by_value(
+            "year", parse_stat_period,
+            lambda v: f"”{show_value(v)}” är inget årtal eller ingen period ({label}: t.ex. "
+            "2022, 2022K1 eller 2022M01).",
+            True,
+        )  # fmt: skip
+    sixes = [p for p in periods.dropna().unique() if p.kind == "N"]
+    if sixes:
+        as_quarters = max(p.part for p in sixes) <= 4
+        kind = "K" if as_quarters else "M"
+        periods = periods.map(
+            lambda p: StatPeriod(p.year, kind, p.part) if p is not None and p.kind == "N" else p,
+            na_action="ignore",
+        )
+        first, last = min(sixes), max(sixes)
+        what = "kvartal (01–04)" if as_quarters else "månader (01–12)"
+        ck.issues.append(table.issue(
+            WARNING, f"Perioderna {first.year}{first.part:02d} … {last.year}{last.part:02d} "
+            f"läses som {what}: år och {'kvartal' if as_quarters else 'månad'} med sex siffror."
+        ))  # fmt: skip
+    return periods.astype(object)
+
+
+def _indicator_codes(ck: _Checker, table: Table, ctx: Context,
+                     options: ImportOptions) -> tuple[pd.Series, Issue | None]:  # fmt: skip
+    n = len(ck.frame)
+    if "indicator" in ck.frame:
+        def unknown(value: object) -> str:
+            return ctx.indicator_matcher.unknown_message(value) + _MUST_EXIST
+
+        codes = ck.by_value("indicator", ctx.indicator_matcher.match, unknown, True)
+        # One root cause, one line in the grouped report.
+        ck.issues = [
+            replace(i, group="Okänd indikator." + _MUST_EXIST)
+            if i.column == table.header("indicator") and i.message.startswith("Okänd indikator")
+            else i for i in ck.issues
+        ]  # fmt: skip
+        return codes, None
+    if options.indicator:
+        code = ctx.indicator_matcher.match(options.indicator)
+        if code is None:
+            return pd.Series([None] * n, dtype=object), table.issue(
+                ERROR, f"--indicator {options.indicator}: "
+                + ctx.indicator_matcher.unknown_message(options.indicator) + _MUST_EXIST)
+        return pd.Series([code] * n, dtype=object), None
+    named = ctx.indicator_matcher.match(table.header("value"))
+    if named is not None and "value" in table.headers:
+        ck.issues.append(table.issue(
+            WARNING, f"Värdekolumnen heter som indikatorn {named} "
+            f"({ctx.indicators.get(named, named)}); värdena läses som den.", key="value"))
+        return pd.Series([named] * n, dtype=object), None
+    return pd.Series([None] * n, dtype=object), table.issue(
+        ERROR, "Bladet har ingen kolumn för indikator. Ange vilken indikator värdena gäller med "
+        "--indicator KOD (på sidan: ”Indikator för hela filen”), eller vilken kolumn som "
+        "namnger den med --column Indikator=RUBRIK.")
+
+
+def _district_codes(ck: _Checker, table: Table, ctx: Context,
+                    options: ImportOptions) -> pd.Series:  # fmt: skip
+    """Areas by official code, then by name; unknown ones refused or added (--add-districts)."""
+    frame = ck.frame
+    names = frame["district"] if "district" in frame else pd.Series([None] * len(frame), dtype=object)
+    codes = (frame["district_code"] if "district_code" in frame
+             else pd.Series([None] * len(frame), dtype=object))  # fmt: skip
+    key = "district" if "district" in frame else "district_code"
+    pairs = pd.DataFrame({"code": codes.map(cell_text, na_action="ignore"),
+                          "name": names.map(cell_text, na_action="ignore")})  # fmt: skip
+    missing = (pairs["code"].isna() & pairs["name"].isna()).to_numpy()
+    if missing.any():
+        ck.error(missing, key, f"Värde saknas i den obligatoriska kolumnen {table.header(key)}.")
+    result: dict[tuple, str | None] = {}
+    failed: dict[tuple, str] = {}
+    for code, name in pairs[~missing].drop_duplicates().itertuples(index=False):
+        code = code if isinstance(code, str) else None
+        name = name if isinstance(name, str) else None
+        found = ctx.match_area(code, name)
+        if found is None and options.add_districts:
+            found = ctx.add_district(table.file, code, name)
+        if found is None:
+            shown = name or code
+            failed[(code, name)] = (
+                ctx.district_matcher.unknown_message(shown).rstrip(".") + ". " + _ADD_AREA_HINT
+                if ctx.district_matcher.suggest(shown) is None
+                else ctx.district_matcher.unknown_message(shown) + " " + _ADD_AREA_HINT
+            )
+        result[(code, name)] = found
+    keys = list(zip(pairs["code"].where(pairs["code"].notna(), None),
+                    pairs["name"].where(pairs["name"].notna(), None), strict=True))  # fmt: skip
+    out = pd.Series([result.get(k) for k in keys], dtype=object)
+    if failed:
+        bad = np.array([k in failed for k in keys])
+        values = pd.Series([k[1] or k[0] for k in keys], dtype=object)
+        by_value = {(k[1] or k[0]): message for k, message in failed.items()}
+        ck.error(bad, key, lambda v: by_value[v], values)
+        ck.issues = [
+            replace(i, group="Okänt område. " + _ADD_AREA_HINT)
+            if i.message.startswith("Okänt område") else i for i in ck.issues
+        ]  # fmt: skip
+    return out
+
+
+def _drop_rows_without_area(table: Table) -> tuple[Table, list[Issue]]:
+    """Rows whose area is a missing-value marker (R writes NA, PX-Web '..') belong to no area:
+    there is nothing to store them under. They are left out, and said so."""
+    frame = table.frame
+    # The name decides when there is one: a code beside the name NA ("99", SCB's "unknown
+    # county") names no area anyone could look up.
+    key = "district" if "district" in frame else "district_code"
+    no_area = frame[key].map(missing_marker, na_action="ignore").notna()
+    if not no_area.any():
+        return table, []
+    rows = frame.loc[no_area, "_row"].tolist()
+    marker = next(cell_text(v) for v in frame.loc[no_area, key] if v is not None)
+    issue = table.issue(
+        WARNING, f"{fmt.number(len(rows))} rader har inget område (”{marker}”) och hoppas över: "
+        f"rad {_row_list(rows)}.", rows[0], key, str(marker))  # fmt: skip
+    return replace(table, frame=frame[~no_area].reset_index(drop=True)), [issue]
+
+
+def _row_list(rows: list[int]) -> str:
+    from segdash.importer.issues import row_ranges
+
+    return row_ranges(rows)
+
+
+def _collisions(ck: _Checker, out: pd.DataFrame, table: Table) -> None:
+    """Rows with the same indicator, area, period and sex. When an ignored column tells them
+    apart (Ålder, Födelseregion, …), one error names it and how to keep one of its values."""
+    keys = ["indicator_code", "district_code", "period", "sex"]
+    frame = out[keys].assign(period=out["period"].map(
+        lambda p: p.label if isinstance(p, StatPeriod) else None))  # fmt: skip
+    complete = frame.notna().all(axis=1) & ~pd.Series(ck.bad | ck.skipped)
+    dup = frame[complete].duplicated(keep=False)
+    if not dup.any():
+        return
+    dup_index = frame[complete][dup].index
+    explaining = []
+    for key, header in table.extras.items():
+        if key not in ck.frame:
+            continue
+        column = ck.frame.loc[dup_index, key].map(cell_text, na_action="ignore")
+        grouped = pd.DataFrame({"g": frame.loc[dup_index].astype(str).agg("|".join, axis=1),
+                                "v": column})  # fmt: skip
+        if grouped.groupby("g")["v"].nunique(dropna=False).gt(1).any():
+            explaining.append((header, list(dict.fromkeys(column.dropna()))))
+    n = len(dup_index)
+    if explaining:
+        header, values = explaining[0]
+        shown = ", ".join(values[:8]) + (" …" if len(values) > 8 else "")
+        others = [h for h, _ in explaining[1:4]]
+        also = f" (och i {', '.join(f'”{h}”' for h in others)})" if others else ""
+        ck.issues.append(table.issue(
+            ERROR, f"{fmt.number(n)} rader har samma indikator, område, period och kön som en "
+            f"annan rad. De skiljer sig i kolumnen ”{header}”{also}, som inte ingår i formatet: "
+            f"{shown}. Behåll ett värde med --where {header}={values[0]} (på sidan: ”Behåll "
+            "bara rader där”), eller läs bara vissa blad med --sheet.",
+            int(ck.frame.loc[dup_index[0], "_row"])))  # fmt: skip
+        ck.bad[np.asarray(dup_index)] = True
+        return
+    ck.frame = ck.frame.assign(**{k: frame[k] for k in keys})
+    ck.duplicates(
+        keys, lambda r: f"Värdet för {r.iloc[0]}, {r.iloc[1]}, {r.iloc[2]}, kön {r.iloc[3]}",
+        column="indicator" if "indicator" in table.frame else "value",
+    )
+    ck.issues = [
+        replace(i, group="Värdet finns redan på en tidigare rad (samma indikator, område, år "
+                "och kön).") if i.message.startswith("Värdet för ") else i for i in ck.issues
+    ]  # fmt: skip
+
+
+def _to_years(out: pd.DataFrame, table: Table,
+              options: ImportOptions) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
+    """Years as they are; sub-year periods made years by the analyst's --per-year rule."""
+    kinds = {p.kind for p in out["period"]}
+    if kinds == {"Y"}:
+        return out.assign(period=[p.year for p in out["period"]]), []
+    sub = sorted(p for p in out["period"] if not p.is_year)
+    what = _KIND_NAMES.get(sub[0].kind, "delår")
+    if "Y" in kinds:
+        return out.iloc[0:0], [table.issue(
+            ERROR, f"Bladet blandar hela år och {what} i perioderna ({sub[0].label} …). "
+            "Importera dem som separata filer.")]  # fmt: skip
+    if len({p.kind for p in sub}) > 1:
+        return out.iloc[0:0], [table.issue(
+            ERROR, "Bladet blandar olika sorters delår (t.ex. kvartal och månader). Importera "
+            "dem som separata filer.")]  # fmt: skip
+    rule = options.per_year
+    if rule is None:
+        return out.iloc[0:0], [table.issue(
+            ERROR, f"Perioderna är {what} ({sub[0].label} … {sub[-1].label}), och delår sparas "
+            "inte som år utan ett val. Välj hur ett år räknas fram: --per-year sum, mean, last "
+            f"eller en enskild delperiod som {_example_part(sub[0].kind)} (på sidan: ”Från delår "
+            "till år”).")]  # fmt: skip
+    kind = sub[0].kind
+    named = named_part(rule)
+    if named is not None:
+        want_kind, want_part = named
+        if want_kind != kind and not (want_kind == "K" and kind == "K"):
+            return out.iloc[0:0], [table.issue(
+                ERROR, f"--per-year {rule} passar inte perioderna, som är {what} "
+                f"({sub[0].label} …). Välj t.ex. {_example_part(kind)}.")]  # fmt: skip
+    out = out.assign(
+        _year=[p.year for p in out["period"]], _part=[p.part for p in out["period"]]
+    )
+    keys = ["indicator_code", "district_code", "sex", "_year"]
+    per = sub[0].parts_in_year
+    rows = []
+    incomplete: dict[int, int] = {}
+    partial_last: dict[int, int] = {}
+    for (code, district, sex, year), group in out.groupby(keys, sort=True):
+        group = group.sort_values("_part")
+        parts = group["_part"].nunique()
+        if named is not None:
+            chosen = group[group["_part"] == named[1]]
+            if chosen.empty:
+                incomplete[year] = parts
+                continue
+            row = chosen.iloc[-1]
+            value, marker, target = row["value"], row["marker"], row["target"]
+        elif rule == "last":
+            row = group.iloc[-1]
+            if row["_part"] != per:
+                partial_last[year] = int(row["_part"])
+            value, marker, target = row["value"], row["marker"], row["target"]
+        else:
+            if parts < per:
+                incomplete[year] = parts
+                continue
+            values = group["value"]
+            if values.isna().any():
+                value = np.nan
+                marker = next((m for m in group["marker"] if isinstance(m, str)), None)
+            else:
+                value = float(values.sum() if rule == "sum" else values.mean())
+                marker = None
+            targets = group["target"]
+            target = (np.nan if targets.isna().any()
+                      else float(targets.sum() if rule == "sum" else targets.mean()))  # fmt: skip
+        rows.append({
+            "indicator_code": code, "district_code": district, "period": int(year), "sex": sex,
+            "value": value, "target": target,
+            "source": next((s for s in group["source"] if isinstance(s, str)), None),
+            "marker": marker,
+        })  # fmt: skip
+    issues = [table.issue(
+        WARNING, f"{what.capitalize()} räknas om till år med --per-year {rule} "
+        f"({per_year_label(rule)}): {fmt.number(len(out))} värden blir {fmt.number(len(rows))}."
+    )]  # fmt: skip
+    if incomplete:
+        years = ", ".join(f"{y} ({n} av {per})" for y, n in sorted(incomplete.items())[:8])
+        need = "hela året" if named is None else f"delperioden {rule}"
+        issues.append(table.issue(
+            WARNING, f"År utan {need} tas inte med: {years}"
+            + (" …" if len(incomplete) > 8 else "") + "."))  # fmt: skip
+    if partial_last:
+        years = ", ".join(f"{y} ({_part_label(kind, p)})" for y, p in sorted(partial_last.items()))
+        issues.append(table.issue(
+            WARNING, f"För {years} finns inte årets sista delperiod; den senaste används."))
+    columns = ["indicator_code", "district_code", "period", "sex", "value", "target", "source",
+               "marker"]  # fmt: skip
+    return pd.DataFrame(rows, columns=columns), issues
+
+
+def _example_part(kind: str) -> str:
+    return {"K": "K4", "M": "M12", "H": "H2", "T": "K4"}.get(kind, "K4")
+
+
+def _part_label(kind: str, part: int) -> str:
+    return f"M{part:02d}" if kind == "M" else f"{kind}{part}"
+
+
+def _sources(out: pd.DataFrame, table: Table, ctx: Context) -> pd.Series:
+    """A value's source: its Källa cell, else the indicator's source; an imported value is
+    never labelled with the demo's example source, so then the file is named."""
+    fallback = f"Importerad fil: {table.file}"
+
+    def definition(code: str) -> str:
+        source = ctx.indicator_sources.get(code)
+        if source is None or (source == domain.EXAMPLE_SOURCE and not ctx.is_demo):
+            return fallback
+        return source
+
+    by_code = {code: definition(code) for code in out["indicator_code"].unique()}
+    return out["source"].where(out["source"].notna(), out["indicator_code"].map(by_code))
+
+
+def _wide_to_long(table: Table) -> tuple[Table, list[Issue]]:
+    """Kolada/SCB layout (one column per period) to one row per value, keeping cell positions."""
+    frame = table.frame
+    id_columns = [k for k in frame if k not in table.period_columns]
+    # The same period twice (a revised series printed after the old one, "201001*" then
+    # "201001**"): the later column holds the figures in use, and that is said.
+    by_period: dict[StatPeriod, list[str]] = {}
+    for key, period in table.period_columns.items():
+        by_period.setdefault(period, []).append(key)
+    dropped: list[str] = []
+    issues: list[Issue] = []
+    for period, keys in by_period.items():
+        if len(keys) > 1:
+            dropped += keys[:-1]
+            issues.append(table.issue(
+                WARNING, f"Perioden {period.label} finns i flera kolumner: "
+                + ", ".join(f"”{table.headers[k]}”" for k in keys)
+                + f". Den sista (”{table.headers[keys[-1]]}”) används, de andra hoppas över.",
+                key=keys[-1], value=table.headers[keys[-1]]))  # fmt: skip
+    value_vars = [k for k in table.period_columns if k not in dropped]
+    long = frame.melt(id_vars=id_columns, value_vars=value_vars, var_name="_key",
+                      value_name="value")  # fmt: skip
+    long["_period"] = long["_key"].map(table.period_columns)
+    long["_column"] = long["_key"].map(table.headers)
+    long = long.drop(columns="_key").sort_values("_row", kind="stable")
     long = long.reset_index(drop=True).astype(object)
     headers = dict(table.headers)
     headers.setdefault("value", "Värde")
     headers.setdefault("year", "År")
-    return Table(table.file, table.sheet, table.spec, long, headers, {})
+    return replace(table, frame=long, headers=headers, period_columns={}), issues
 
 
 NORMALISERS: dict[str, Callable[[Table, Context], tuple[pd.DataFrame, list[Issue]]]] = {

@@ -2,7 +2,8 @@
 
 Detects the real format from the content (not the file name), guards against oversized
 uploads, decompression bombs and oversized sheets before any parsing, and reads workbooks with
-calamine (a Rust reader, many times faster than openpyxl) and CSV with the standard library.
+calamine (a Rust reader, many times faster than openpyxl), CSV with the standard library, and
+official-statistics JSON (Kolada, JSON-stat) with `jsonformats`.
 Calamine runs in a forked child process with a memory ceiling (see `_parse_isolated`).
 """
 
@@ -33,7 +34,7 @@ except ImportError:  # Windows, which has no fork either
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
-TEXT_SUFFIXES = (".csv", ".txt")
+TEXT_SUFFIXES = (".csv", ".txt", ".json")
 # Memory one workbook's parse may take on top of what the process already holds.
 PARSE_MEMORY_BYTES = 1_000_000_000
 _ROWS_PER_MESSAGE = 20_000
@@ -91,6 +92,10 @@ def read_sheets(data: bytes, file_name: str, limits: Limits) -> list[RawSheet]:
         )
     if data.startswith(b"PK"):
         return _read_workbook(data, limits)
+    from segdash.importer import jsonformats  # it builds on RawSheet, defined here
+
+    if jsonformats.looks_like_json(data):
+        return jsonformats.read_json(data, file_name, limits.max_rows)
     if suffix in WORKBOOK_SUFFIXES:
         raise FileRejected(
             f"Filen heter {suffix} men är inget kalkylark: innehållet känns inte igen. "

@@ -93,6 +93,27 @@ INDICATOR_VALUES = SheetSpec(
 # Wide form of indicator values: these columns, then one column per year.
 INDICATOR_VALUES_WIDE_KEYS = ("indicator", "district", "sex")
 
+# Official statistics as they come (Kolada, SCB's PX-Web, JSON-stat): more header names for the
+# indicator-value columns, on top of the ones above.
+STAT_ALIASES: dict[str, tuple[str, ...]] = {
+    "indicator": ("kpi", "nyckeltal", "mått", "indikatorkod"),
+    "district_code": (
+        "regionkod", "region code", "region_code", "kommunkod", "kommunnummer", "kommunnr",
+        "municipality_id", "municipality code", "länskod", "länsnummer", "regsokod",
+        "regso-kod", "regso_kod", "desokod", "deso-kod", "deso_kod", "områdeskod",
+    ),
+    "year": ("tid", "period", "year", "år"),
+    "sex": ("kön", "gender", "sex"),
+    "value": ("värde", "value"),
+    "status": ("status",),  # Kolada's per-value status; its markers are in the value cell
+}  # fmt: skip
+# Area columns, finest first: when a file has several (Län and Kommun), the finest is the area
+# and the others are groupings of it.
+AREA_COLUMN_RANKS: dict[str, int] = {
+    "deso": 6, "regso": 5, "område": 4, "district": 4, "stadsdel": 4, "kommun": 3,
+    "municipality": 3, "kommunnamn": 3, "region": 2, "län": 1, "county": 1,
+}  # fmt: skip
+
 INDICATORS = SheetSpec(
     "indicators",
     "Indikatorer",
@@ -126,6 +147,8 @@ DISTRICTS = SheetSpec(
         Column("code", "Kod", ("Code",), True, "Områdets kod (oftast namnet)"),
         Column("name", "Namn", ("Name",), True, "Områdets namn"),
         Column("district_type", "Typ", ("Type",), False, "fokus, referens eller jämförelse"),
+        Column("region_code", "Regionkod", ("Region code", "Kommunkod", "RegSO", "DeSO"), False,
+               "Officiell kod: kommunkod (0580), RegSO- eller DeSO-kod (0580R001)"),
     ),
 )
 

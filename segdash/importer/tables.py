@@ -7,15 +7,23 @@ holding all required column names; title rows above it and blank rows below are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
 from segdash.importer import spec
 from segdash.importer.issues import ERROR, WARNING, Issue, show_value
+from segdash.importer.options import ImportOptions
 from segdash.importer.reader import RawSheet
 from segdash.importer.spec import SheetSpec, norm_name
-from segdash.importer.values import parse_year
+from segdash.importer.values import (
+    StatPeriod,
+    cell_text,
+    is_blank,
+    missing_marker,
+    parse_number,
+    parse_stat_period,
+)
 
 HEADER_SCAN_ROWS = 30
 # Sheets that our own templates carry besides the data: skipped without a warning.
@@ -40,7 +48,17 @@ class Table:
     spec: SheetSpec
     frame: pd.DataFrame
     headers: dict[str, str]  # column key -> header as written in the file
-    year_columns: dict[str, int] = field(default_factory=dict)  # wide form: header -> year
+    # Wide form: column key -> the period its header names (a year, or a quarter, month, …).
+    period_columns: dict[str, StatPeriod] = field(default_factory=dict)
+    # Columns outside the contract (indicator values): key -> header. They are ignored, but
+    # `--where` can keep rows by them, and rows that collide are explained by them.
+    extras: dict[str, str] = field(default_factory=dict)
+    options: ImportOptions = field(default_factory=ImportOptions)
+    header_row: int = 1  # the header's row as Excel shows it
+    # What the mapping step shows: (header, role) per column, and the layout's signature that
+    # saved profiles are matched by.
+    roles: list[tuple[str, str]] = field(default_factory=list)
+    signature: str = ""
 
     def header(self, key: str) -> str:
         """The column's header as the file writes it, else the contract's Swedish name."""
@@ -61,8 +79,12 @@ class _HeaderMatch:
     row_index: int
     columns: dict[str, int]  # key -> column index
     headers: dict[str, str]
-    year_columns: dict[int, int]  # column index -> year
+    year_columns: dict[int, StatPeriod]  # column index -> period (wide form)
     unknown: list[str]
+    extras: dict[int, str] = field(default_factory=dict)  # column index -> header (values)
+    issues: list[Issue] = field(default_factory=list)  # what the layout itself gets wrong
+    roles: dict[int, str] = field(default_factory=dict)  # column index -> role, for the preview
+    mapped: set[str] = field(default_factory=set)  # keys the analyst's --column gave
 
 
 def _match_header(cells: list[object], sheet_spec: SheetSpec) -> _HeaderMatch | None:
@@ -79,30 +101,29 @@ def _match_header(cells: list[object], sheet_spec: SheetSpec) -> _HeaderMatch | 
             columns[key] = index
             headers[key] = str(cell).strip()
             continue
-        if sheet_spec is spec.INDICATOR_VALUES:
-            try:
-                year = parse_year(cell)
-            except ValueError:
-                year = None
-            if year is not None:
-                year_columns[index] = year
-                continue
         unknown.append(str(cell).strip())
     return _HeaderMatch(-1, columns, headers, year_columns, unknown)
 
 
 def _is_complete(match: _HeaderMatch, sheet_spec: SheetSpec) -> bool:
+    if sheet_spec is spec.INDICATOR_VALUES:
+        has_area = "district" in match.columns or "district_code" in match.columns
+        return has_area and ("year" in match.columns or bool(match.year_columns))
     required = {c.key for c in sheet_spec.required}
-    if sheet_spec is spec.INDICATOR_VALUES and match.year_columns and "value" not in match.columns:
-        required = set(spec.INDICATOR_VALUES_WIDE_KEYS) & required
     return required <= set(match.columns)
 
 
-def _find_header(sheet: RawSheet, sheet_spec: SheetSpec) -> tuple[_HeaderMatch | None, _HeaderMatch | None]:
+def _find_header(sheet: RawSheet, sheet_spec: SheetSpec,
+                 options: ImportOptions) -> tuple[_HeaderMatch | None, _HeaderMatch | None]:  # fmt: skip
     """(the header row, or None; the closest candidate, to say what is missing)."""
     best: _HeaderMatch | None = None
     for index, cells in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        match = _match_header(cells, sheet_spec)
+        if sheet_spec is spec.INDICATOR_VALUES:
+            if _is_title_row(cells):
+                continue
+            match = _match_values_header(sheet, index, options)
+        else:
+            match = _match_header(cells, sheet_spec)
         match.row_index = index
         if _is_complete(match, sheet_spec):
             return match, match
@@ -111,13 +132,215 @@ def _find_header(sheet: RawSheet, sheet_spec: SheetSpec) -> tuple[_HeaderMatch |
     return None, best
 
 
+def _is_title_row(cells: list[object]) -> bool:
+    """A title, note or blank row above a table: nothing, or text in the first cell only."""
+    filled = [i for i, cell in enumerate(cells) if not is_blank(cell)]
+    return not filled or filled == [0]
+
+
+# -- indicator values as official statistics write them ----------------------------------
+
+_VALUE_LOOKUP = dict(_COLUMN_LOOKUP["indicator_values"])
+for _key, _names in spec.STAT_ALIASES.items():
+    _VALUE_LOOKUP.update({norm_name(name): _key for name in _names})
+_VALUE_LOOKUP.update({norm_name(name): "district" for name in spec.AREA_COLUMN_RANKS})
+_AREA_RANK = {norm_name(name): rank for name, rank in spec.AREA_COLUMN_RANKS.items()}
+for _name in spec.INDICATOR_VALUES.column("district").names:
+    _AREA_RANK.setdefault(norm_name(_name), 4)
+ROLE_LABELS = {
+    "indicator": "Indikator", "district": "Område", "district_code": "Regionkod", "year": "Period",
+    "value": "Värde", "sex": "Kön", "target": "Mål", "source": "Källa", "status": "Status",
+}  # fmt: skip
+# The option that sets each role, for messages.
+ROLE_OPTION = {"district": "Område", "district_code": "Regionkod", "year": "År",
+               "value": "Värde", "sex": "Kön", "indicator": "Indikator"}  # fmt: skip
+SAMPLE_ROWS = 50
+
+
+def _match_values_header(sheet: RawSheet, index: int, options: ImportOptions) -> _HeaderMatch:
+    """Roles for the columns of a candidate header row of indicator values.
+
+    The analyst's `--column` choices come first, then the contract's and the official
+    sources' header names, then period headers (wide form). Columns without a header (PX-Web
+    leaves the stub columns' headers empty) get a role from what they hold.
+    """
+    cells = sheet.rows[index]
+    match = _HeaderMatch(index, {}, {}, {}, [])
+    found: dict[str, list[int]] = {}
+    for col, cell in enumerate(cells):
+        if is_blank(cell):
+            continue
+        header = str(cell).strip()
+        mapped = options.role_for(cell)
+        if mapped is not None:
+            if mapped in match.columns:  # two headers the same: the first one
+                match.extras[col] = header
+                continue
+            match.columns[mapped] = col
+            match.headers[mapped] = header
+            match.mapped.add(mapped)
+            continue
+        key = _VALUE_LOOKUP.get(norm_name(cell))
+        if key is not None:
+            found.setdefault(key, []).append(col)
+            continue
+        try:
+            period = parse_stat_period(cell, header=True)
+        except ValueError:
+            match.issues.append(
+                Issue(
+                    ERROR,
+                    f"Kolumnrubriken ”{show_value(cell)}” ser ut som en period men kan inte läsas "
+                    "som ett år eller en del av ett år. Skriv t.ex. 2023, 2023K1 eller 2023M01, "
+                    "eller ta bort kolumnen.",
+                    sheet=sheet.name, row=index + 1, column=header, value=show_value(cell),
+                )  # fmt: skip
+            )
+            continue
+        if period is not None:
+            match.year_columns[col] = period
+            continue
+        match.extras[col] = header
+    for key, cols in found.items():
+        if key in match.columns:  # the analyst mapped another column to this role
+            match.extras.update({c: str(cells[c]).strip() for c in cols})
+            continue
+        chosen = _choose(key, cols, cells, match, sheet, index)
+        if chosen is None:
+            continue
+        match.columns[key] = chosen
+        match.headers[key] = str(cells[chosen]).strip()
+        match.extras.update({c: str(cells[c]).strip() for c in cols if c != chosen})
+    _infer_blank_headers(sheet, index, match)
+    if "value" not in match.columns and not match.year_columns and "year" in match.columns:
+        _infer_value_column(sheet, index, match)
+    for key, col in match.columns.items():
+        match.roles[col] = ROLE_LABELS[key]
+    return match
+
+
+def _choose(key: str, cols: list[int], cells: list[object], match: _HeaderMatch,
+            sheet: RawSheet, index: int) -> int | None:  # fmt: skip
+    """One column for a role that several headers name, or None with an error."""
+    if len(cols) == 1:
+        return cols[0]
+    if key == "district":
+        ranks = {c: _AREA_RANK.get(norm_name(cells[c]), 0) for c in cols}
+        best = max(ranks.values())
+        finest = [c for c in cols if ranks[c] == best]
+        if len(finest) == 1:
+            return finest[0]
+        cols = finest
+    headers = [str(cells[c]).strip() for c in cols]
+    option = ROLE_OPTION.get(key, ROLE_LABELS[key])
+    match.issues.append(
+        Issue(
+            ERROR,
+            f"Flera kolumner kan vara {ROLE_LABELS[key].lower()}: "
+            + ", ".join(f"”{h}”" for h in headers)
+            + f". Välj en med --column {option}={headers[0]} (på sidan: rollen för kolumnen).",
+            sheet=sheet.name, row=index + 1, column=headers[0],
+        )  # fmt: skip
+    )
+    match.extras.update(dict(zip(cols, headers, strict=True)))
+    return None
+
+
+def _column_sample(sheet: RawSheet, index: int, col: int) -> list[object]:
+    values = []
+    for row in sheet.rows[index + 1 :]:
+        if col < len(row) and not is_blank(row[col]):
+            values.append(row[col])
+            if len(values) >= SAMPLE_ROWS:
+                break
+    return values
+
+
+def _is_period(value: object) -> bool:
+    try:
+        return parse_stat_period(value) is not None
+    except ValueError:
+        return False
+
+
+def _is_number(value: object) -> bool:
+    if missing_marker(value) is not None:
+        return True
+    try:
+        return parse_number(value) is not None
+    except ValueError:
+        return False
+
+
+def _infer_blank_headers(sheet: RawSheet, index: int, match: _HeaderMatch) -> None:
+    """PX-Web's stub columns (period, region) often have no header: tell them by content."""
+    cells = sheet.rows[index]
+    width = max((len(r) for r in sheet.rows[index + 1 : index + 1 + SAMPLE_ROWS]), default=0)
+    for col in range(max(width, len(cells))):
+        if col < len(cells) and not is_blank(cells[col]):
+            continue
+        sample = _column_sample(sheet, index, col)
+        if not sample:
+            continue
+        label = f"kolumn {_column_letter(col)}"
+        if "year" not in match.columns and not match.year_columns and all(map(_is_period, sample)):
+            match.columns["year"] = col
+            match.headers["year"] = label
+        elif "district" not in match.columns and not any(map(_is_number, sample)):
+            match.columns["district"] = col
+            match.headers["district"] = label
+        else:
+            match.extras[col] = label
+
+
+def _infer_value_column(sheet: RawSheet, index: int, match: _HeaderMatch) -> None:
+    """A file of one measure names its value column after it ("Ohälsotalet", "antal nystartade
+    företag"): when exactly one extra column holds numbers, that is the value."""
+    cells = sheet.rows[index]
+    candidates = [
+        col for col, header in match.extras.items()
+        if col < len(cells) and not is_blank(cells[col])
+        and (sample := _column_sample(sheet, index, col))
+        and all(map(_is_number, sample)) and not all(missing_marker(v) for v in sample)
+    ]  # fmt: skip
+    if len(candidates) != 1:
+        match.unknown = [match.extras[c] for c in candidates]  # said in the error
+        return
+    col = candidates[0]
+    header = match.extras.pop(col)
+    match.columns["value"] = col
+    match.headers["value"] = header
+    match.issues.append(
+        Issue(
+            WARNING,
+            f"Kolumnen ”{header}” läses som värde: den är den enda kolumnen med tal. Är det fel, "
+            f"ange värdekolumnen med --column Värde=RUBRIK.",
+            sheet=sheet.name, row=index + 1, column=header,
+        )  # fmt: skip
+    )
+
+
+def signature(cells: list[object], match: _HeaderMatch) -> str:
+    """The layout's fingerprint for import profiles: its headers without the period headers,
+    so next year's export (one more year column) still matches."""
+    parts = [
+        "" if is_blank(cell) else norm_name(cell)
+        for col, cell in enumerate(cells) if col not in match.year_columns
+    ]  # fmt: skip
+    while parts and not parts[-1]:
+        parts.pop()
+    return "|".join(parts)
+
+
 def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec,
          match: _HeaderMatch) -> tuple[Table, list[Issue]]:  # fmt: skip
     body = sheet.rows[match.row_index + 1 :]
     first_row = match.row_index + 2  # Excel numbering of the first row below the header
-    wanted = list(match.columns.items()) + [
-        (str(year), index) for index, year in match.year_columns.items()
-    ]
+    wanted = (
+        list(match.columns.items())
+        + [(f"p{index}", index) for index in match.year_columns]
+        + [(f"x{index}", index) for index in match.extras]
+    )
     data: dict[str, list[object]] = {}
     for key, index in wanted:
         # Calamine and CSV both give '' for an empty cell; blank cells become None.
@@ -128,16 +351,58 @@ def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec,
         ]  # fmt: skip
     frame = pd.DataFrame(data, dtype=object)
     frame["_row"] = range(first_row, first_row + len(body))
-    keys = [key for key, _ in wanted]
-    year_columns = {str(year): year for year in match.year_columns.values()}
+    period_columns = {f"p{index}": period for index, period in match.year_columns.items()}
     headers = dict(match.headers)
-    headers.update({str(year): str(year) for year in match.year_columns.values()})
+    header_cells = sheet.rows[match.row_index]
+    headers.update({f"p{index}": cell_text(header_cells[index]) or "" for index in match.year_columns})
+    headers.update({f"x{index}": header for index, header in match.extras.items()})
     issues: list[Issue] = []
-    if keys and len(frame):
-        keep = frame[keys].notna().any(axis=1)
+    content_keys = [key for key, _ in wanted if not key.startswith("x")]
+    if content_keys and len(frame):
+        keep = frame[content_keys].notna().any(axis=1)
         issues = _fill_merged_down(sheet, file, match, dict(wanted), headers, frame, keep)
+        if sheet_spec is spec.INDICATOR_VALUES:
+            issues += _footnotes(sheet, file, frame, keep, first_row)
         frame = frame[keep].reset_index(drop=True)
-    return Table(file, sheet.name, sheet_spec, frame, headers, year_columns), issues
+    extras = {f"x{index}": header for index, header in match.extras.items()}
+    table = Table(file, sheet.name, sheet_spec, frame, headers, period_columns, extras,
+                  header_row=match.row_index + 1)  # fmt: skip
+    return table, issues
+
+
+def _footnotes(sheet: RawSheet, file: str, frame: pd.DataFrame, keep: pd.Series,
+               first_row: int) -> list[Issue]:  # fmt: skip
+    """Notes under a PX-Web table ("Källa: SCB", "..  = uppgift saknas"): after a blank row,
+    rows with text in one cell only. They are skipped, and said so."""
+    positions = list(range(len(frame)))
+    blank_seen = False
+    notes: list[int] = []
+    for pos in positions:
+        cells = sheet.rows[first_row - 1 + pos]
+        filled = [c for c in cells if not is_blank(c)]
+        if not filled:
+            blank_seen = True
+            continue
+        if blank_seen and len(filled) == 1 and not _is_number(filled[0]):
+            notes.append(pos)
+        elif blank_seen:
+            notes = []  # more table after the blank row: not notes
+            blank_seen = False
+    if not notes:
+        return []
+    for pos in notes:
+        keep.iat[pos] = False
+    rows = [first_row + pos for pos in notes]
+    span = f"{rows[0]}" if len(rows) == 1 else f"{rows[0]}–{rows[-1]}"
+    text = cell_text(next(c for c in sheet.rows[rows[0] - 1] if not is_blank(c))) or ""
+    return [
+        Issue(
+            WARNING,
+            f"Rad {span} under tabellen läses som fotnoter och hoppas över (”{show_value(text, 40)}”"
+            + (" …" if len(rows) > 1 else "") + ").",
+            file, sheet.name, rows[0],
+        )  # fmt: skip
+    ]
 
 
 def _fill_merged_down(sheet: RawSheet, file: str, match: _HeaderMatch, columns: dict[str, int],
@@ -180,62 +445,148 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def recognise(sheets: list[RawSheet], file: str, is_csv: bool) -> tuple[list[Table], list[Issue]]:
+def recognise(sheets: list[RawSheet], file: str, is_csv: bool,
+              options: ImportOptions | None = None) -> tuple[list[Table], list[Issue]]:  # fmt: skip
     """The recognised tables of one file, and what was wrong or ignored on the way."""
+    options = options or ImportOptions()
     tables: list[Table] = []
     issues: list[Issue] = []
+    skipped = [s.name for s in sheets if not options.wants_sheet(s.name)]
+    if options.sheets and len(skipped) == len(sheets):
+        names = ", ".join(f"”{s.name}”" for s in sheets)
+        return [], [Issue(ERROR, f"Filen har inget blad som heter "
+                          f"{', '.join(f'”{n}”' for n in options.sheets)} (--sheet). Bladen heter "
+                          f"{names}.", file)]  # fmt: skip
     for sheet in sheets:
+        if not options.wants_sheet(sheet.name):
+            if not _is_blank_sheet(sheet):
+                issues.append(Issue(WARNING, f"Bladet ”{sheet.name}” läses inte (--sheet).",
+                                    file, sheet.name))  # fmt: skip
+            continue
         named = _NAME_TO_SPEC.get(norm_name(sheet.name))
         if named is None and norm_name(sheet.name) in TEMPLATE_HELPER_SHEETS:
             continue
         candidates = (named,) if named else HEADER_RECOGNISED
         found = None
+        closest: tuple[SheetSpec, _HeaderMatch] | None = None
         for candidate in candidates:
-            match, best = _find_header(sheet, candidate)
+            match, best = _find_header(sheet, candidate, options)
             if match is not None:
                 found = (candidate, match)
                 break
+            if best is not None and (closest is None or _coverage(candidate, best)
+                                     > _coverage(*closest)):  # fmt: skip
+                closest = (candidate, best)
         if found is None:
-            if named is not None:
-                missing = [
-                    c.sv for c in named.required if best is None or c.key not in best.columns
-                ]
-                issues.append(
-                    Issue(
-                        ERROR,
-                        f"Bladet ”{sheet.name}” saknar rubrikraden: kolumnerna "
-                        f"{', '.join(missing)} hittades inte bland de första "
-                        f"{HEADER_SCAN_ROWS} raderna.",
-                        file, sheet.name,
-                    )  # fmt: skip
-                )
-            elif not _is_blank_sheet(sheet):
-                where = "Filen" if is_csv else f"Bladet ”{sheet.name}”"
-                issues.append(
-                    Issue(
-                        WARNING if not is_csv else ERROR,
-                        f"{where} känns inte igen och hoppas över. Bladen ska heta "
-                        "Åtgärder, Uppföljning, Indikatorvärden, Indikatorer, Förvaltningar, "
-                        "Områden eller Utvecklingsområden, eller ha en rubrikrad med de "
-                        "obligatoriska kolumnerna.",
-                        file, "" if is_csv else sheet.name,
-                    )  # fmt: skip
-                )
+            if _is_blank_sheet(sheet):
+                continue
+            issues.append(_not_recognised(sheet, file, is_csv, named, closest))
             continue
         sheet_spec, match = found
-        table, merged = _cut(sheet, file, sheet_spec, match)
-        issues.extend(merged)
-        for header in match.unknown:
+        table, cut_issues = _cut(sheet, file, sheet_spec, match)
+        issues.extend(replace(i, file=file) for i in match.issues)
+        issues.extend(cut_issues)
+        for header in match.unknown if sheet_spec is not spec.INDICATOR_VALUES else ():
             issues.append(
                 Issue(
                     WARNING, f"Kolumnen ”{header}” känns inte igen och hoppas över.",
                     file, sheet.name, match.row_index + 1, header,
                 )  # fmt: skip
             )
+        if sheet_spec is spec.INDICATOR_VALUES:
+            table.options = options
+            cells = sheet.rows[match.row_index]
+            table.signature = signature(cells, match)
+            table.roles = [
+                (table.headers.get(key, key), match.roles.get(col, "Period"
+                 if col in match.year_columns else "ignoreras"))
+                for key, col in sorted(
+                    [*match.columns.items(),
+                     *((f"p{c}", c) for c in match.year_columns),
+                     *((f"x{c}", c) for c in match.extras)],
+                    key=lambda kc: kc[1])
+            ]  # fmt: skip
         if table.frame.empty:
             issues.append(Issue(WARNING, "Bladet har inga rader under rubrikraden.", file, sheet.name))
         tables.append(table)
     return tables, issues
+
+
+def _coverage(sheet_spec: SheetSpec, match: _HeaderMatch) -> float:
+    """How much of what the kind needs a candidate header has, 0–1."""
+    if sheet_spec is spec.INDICATOR_VALUES:
+        has = [
+            "district" in match.columns or "district_code" in match.columns,
+            "year" in match.columns or bool(match.year_columns),
+            "value" in match.columns or bool(match.year_columns),
+        ]
+        return sum(has) / 3
+    required = {c.key for c in sheet_spec.required}
+    return len(required & set(match.columns)) / len(required)
+
+
+_ACCEPTED = {
+    "district": "Område, Stadsdel, Kommun, Region, Län, RegSO, DeSO, Municipality (eller en kod: "
+                "Regionkod, Kommunkod, municipality_id)",
+    "year": "År, Year, Tid, Period (eller en kolumn per år: 2018, 2019 …)",
+    "value": "Värde, Value",
+}  # fmt: skip
+
+
+def _not_recognised(sheet: RawSheet, file: str, is_csv: bool, named: SheetSpec | None,
+                    closest: tuple[SheetSpec, _HeaderMatch] | None) -> Issue:  # fmt: skip
+    """Why a sheet (or CSV file) was not read: the columns it lacks and the names accepted."""
+    where = "Filen" if is_csv else f"Bladet ”{sheet.name}”"
+    values = closest[1] if closest and closest[0] is spec.INDICATOR_VALUES else None
+    # A period column alone says little (follow-ups have one too); an area column or period
+    # headers say indicator values.
+    partial = values is not None and bool(
+        {"district", "district_code"} & set(values.columns) or values.year_columns
+    )
+    if named is not None and not (named is spec.INDICATOR_VALUES and partial):
+        best = closest[1] if closest else None
+        missing = [c.sv for c in named.required if best is None or c.key not in best.columns]
+        return Issue(
+            ERROR,
+            f"{where} saknar rubrikraden: kolumnerna {', '.join(missing)} hittades inte bland "
+            f"de första {HEADER_SCAN_ROWS} raderna.",
+            file, sheet.name,
+        )  # fmt: skip
+    if partial:
+        missing = []
+        if "district" not in values.columns and "district_code" not in values.columns:
+            missing.append(("område", "district", "Område"))
+        if "year" not in values.columns and not values.year_columns:
+            missing.append(("år eller period", "year", "År"))
+        what = " och ".join(m[0] for m in missing)
+        accepted = " ".join(f"Godtagna rubriker för {m[0]}: {_ACCEPTED[m[1]]}." for m in missing)
+        return Issue(
+            ERROR if is_csv or named else WARNING,
+            f"{where} liknar indikatorvärden men saknar kolumn för {what}. {accepted} Har "
+            f"kolumnen ett annat namn, ange den med --column {missing[0][2]}=RUBRIK (på sidan: "
+            "rollen för kolumnen).",
+            file, "" if is_csv else sheet.name,
+        )  # fmt: skip
+    if is_csv:
+        return Issue(
+            ERROR,
+            "Filen känns inte igen: ingen av de första "
+            f"{HEADER_SCAN_ROWS} raderna har rubrikerna för någon av tabellerna. Indikatorvärden "
+            f"behöver kolumner för område ({_ACCEPTED['district']}), år ({_ACCEPTED['year']}) och "
+            f"värde ({_ACCEPTED['value']}); en uppföljning Nr, Period och Status; en åtgärdsplan "
+            "Nr, Utvecklingsområde, Åtgärd, Ansvarig förvaltning, Områden och Planår. Har "
+            "kolumnerna andra namn, ange dem med --column, t.ex. --column Område=RUBRIK. En "
+            "CSV-fil kan också döpas efter bladet den motsvarar, t.ex. Uppföljning.csv.",
+            file,
+        )  # fmt: skip
+    return Issue(
+        WARNING,
+        f"Bladet ”{sheet.name}” känns inte igen och hoppas över. Bladen ska heta "
+        "Åtgärder, Uppföljning, Indikatorvärden, Indikatorer, Förvaltningar, "
+        "Områden eller Utvecklingsområden, eller ha en rubrikrad med de "
+        "obligatoriska kolumnerna.",
+        file, sheet.name,
+    )  # fmt: skip
 
 
 def _is_blank_sheet(sheet: RawSheet) -> bool:
