@@ -1,15 +1,170 @@
-"""Ladda upp (analysts only): templates, upload, the check report, a preview, and the import."""
+"""Ladda upp (analysts only): templates, upload, the mapping step for files that are not in
+the template's layout, the check report, a preview, and the import."""
 
+import pandas as pd
 import streamlit as st
 
 from segdash import fmt, i18n, ui
 from segdash.config import Limits
-from segdash.importer import UploadedFile, check_files, import_files
+from segdash.importer import (
+    CheckResult,
+    FileCheck,
+    ImportOptions,
+    UploadedFile,
+    check_files,
+    import_files,
+    load_profile,
+)
+from segdash.importer import options as import_options
+from segdash.importer import spec
 from segdash.importer.issues import SEVERITY_LABELS
+from segdash.importer.spec import norm_name
+from segdash.importer.values import parse_stat_period
 from segdash.importer.spec import WORKBOOK_KIND_LABELS
 from segdash.preview import build_preview
 from segdash.templates import TEMPLATE_FILENAMES, build_template
 from segdash.ui import t
+
+# --- the mapping step's widgets ------------------------------------------------------------
+# One implementation of the choices lives in the importer (ImportOptions); these widgets only
+# collect them, as the CLI's options do. Their state is kept per file (by its sha256).
+
+ROLE_CHOICES = ["", *import_options.ROLES]  # "" = as the importer recognised it
+PER_YEAR_CHOICES = ["", *import_options.PER_YEAR_RULES, "K1", "K2", "K3", "K4",
+                    *(f"M{m:02d}" for m in range(1, 13)), "H1", "H2"]  # fmt: skip
+TEMPLATE_SHEETS = {norm_name(n) for n in spec.INDICATOR_VALUES.names}
+MAX_ROLE_WIDGETS = 20
+
+
+def _key(sha: str, name: str) -> str:
+    return f"map_{sha[:16]}_{name}"
+
+
+def options_from_state(sha: str) -> ImportOptions:
+    """A file's choices as its widgets (and the profile chosen) left them on the last run."""
+    state = st.session_state
+    profile_name = state.get(_key(sha, "profile")) or None
+    headers = state.get(_key(sha, "headers"), [])
+    columns = [
+        (role, header) for n, header in enumerate(headers)
+        if (role := state.get(_key(sha, f"role_{n}")))
+    ]  # fmt: skip
+    where_columns = state.get(_key(sha, "where_columns"), [])
+    where = [
+        (header, value) for n, header in enumerate(where_columns)
+        if (value := state.get(_key(sha, f"where_{n}")))
+    ]  # fmt: skip
+    given = ImportOptions(
+        indicator=state.get(_key(sha, "indicator")) or None,
+        columns=tuple(columns),
+        where=tuple(where),
+        per_year=state.get(_key(sha, "per_year")) or None,
+        add_districts=bool(state.get(_key(sha, "add_districts"))),
+        sheets=tuple(state.get(_key(sha, "sheets"), ())),
+        save_as=(state.get(_key(sha, "save_as")) or "").strip() or None,
+    )
+    if profile_name:
+        saved = load_profile(store, profile_name)
+        if saved is not None:
+            return saved.merged(given)
+    return given
+
+
+def needs_mapping(checked: FileCheck, result: CheckResult) -> bool:
+    """Files outside the template's layout get the mapping step, and so does any file whose
+    indicator values have errors that a choice may fix."""
+    if not checked.layouts or checked.already_imported is not None:
+        return False
+    outside = any(norm_name(layout.sheet) not in TEMPLATE_SHEETS for layout in checked.layouts)
+    errors = any(i.is_error and i.file == checked.name for i in result.issues)
+    return outside or errors or not checked.options.is_empty
+
+
+def mapping_step(checked: FileCheck) -> None:
+    sha = checked.sha256
+    state = st.session_state
+    # A saved profile that fits the file's header is used at once (and can be switched off).
+    if _key(sha, "offered") not in state:
+        state[_key(sha, "offered")] = True
+        if checked.matching_profiles and checked.options.is_empty:
+            state[_key(sha, "profile")] = checked.matching_profiles[0]
+            st.rerun()
+    with st.expander(t("map.title", file=checked.name), expanded=True, icon=":material/tune:"):
+        st.caption(t("map.intro"))
+        if checked.options.profile:
+            st.info(t("map.profile_used", name=checked.options.profile), icon=":material/bookmark:")
+        for layout in checked.layouts:
+            st.subheader(t("map.recognised", sheet=layout.sheet, row=layout.header_row))
+            roles = pd.DataFrame(layout.roles, columns=["header", "role"])
+            roles["role"] = roles["role"].map(lambda r: t("map.ignored") if r == "ignoreras" else r)
+            ui.table(roles, {"header": t("map.col_header"), "role": t("map.col_role")},
+                     key=f"roller_{sha[:8]}_{layout.sheet}"[:60])  # fmt: skip
+            st.caption(t("map.sample"))
+            st.dataframe(layout.sample, hide_index=True, width="stretch")
+        _choices(checked)
+
+
+def _choices(checked: FileCheck) -> None:
+    sha = checked.sha256
+    state = st.session_state
+    profiles = store.profiles()
+    left, right = st.columns(2)
+    names = ["", *profiles["name"]]
+    left.selectbox(t("map.profile"), names, key=_key(sha, "profile"),
+                   format_func=lambda n: n or t("map.none"))  # fmt: skip
+    catalogue = ui.query("indicator_catalogue")
+    codes = ["", *catalogue["code"]]
+    labels = dict(zip(catalogue["code"], catalogue["name"], strict=True))
+    right.selectbox(t("map.indicator"), codes, key=_key(sha, "indicator"),
+                    format_func=lambda c: f"{c} – {labels[c]}" if c else t("map.from_file"),
+                    help=t("map.indicator_help"))  # fmt: skip
+    # A role per column (not the period headers of a wide table).
+    layout = checked.layouts[0]
+    headers = [h for h, role in layout.roles if role != "Period" or not _is_period_header(h)]
+    headers = headers[:MAX_ROLE_WIDGETS]
+    state[_key(sha, "headers")] = headers
+    st.markdown(f"**{t('map.roles')}**")
+    grid = st.columns(4)
+    for n, header in enumerate(headers):
+        grid[n % 4].selectbox(
+            t("map.role_for", header=header), ROLE_CHOICES, key=_key(sha, f"role_{n}"),
+            format_func=lambda r: r or t("map.as_recognised"),
+        )  # fmt: skip
+    # Keep only the rows where a breakdown column has one value (Månad, Ålder, …).
+    where_columns = list(layout.choices)
+    state[_key(sha, "where_columns")] = where_columns
+    if where_columns:
+        st.markdown(f"**{t('map.where')}**")
+        grid = st.columns(3)
+        for n, header in enumerate(where_columns):
+            grid[n % 3].selectbox(
+                t("map.where_for", header=header), ["", *layout.choices[header]],
+                key=_key(sha, f"where_{n}"), format_func=lambda v: v or t("map.all_rows"),
+            )  # fmt: skip
+    left, middle, right = st.columns(3)
+    left.selectbox(t("map.per_year"), PER_YEAR_CHOICES, key=_key(sha, "per_year"),
+                   format_func=_per_year_label, help=t("map.per_year_help"))  # fmt: skip
+    middle.multiselect(t("map.sheets"), checked.sheet_names, key=_key(sha, "sheets"),
+                       placeholder=t("map.all_sheets"))  # fmt: skip
+    right.checkbox(t("map.add_districts"), key=_key(sha, "add_districts"),
+                   help=t("map.add_districts_help"))  # fmt: skip
+    st.text_input(t("map.save_as"), key=_key(sha, "save_as"), max_chars=80,
+                  help=t("map.save_as_help"))  # fmt: skip
+    command = " ".join(f"`{line}`" for line in checked.options.describe())
+    if command:
+        st.caption(t("map.cli", options=command))
+
+
+def _is_period_header(header: str) -> bool:
+    try:
+        return parse_stat_period(header, header=True) is not None
+    except ValueError:
+        return True
+
+
+def _per_year_label(rule: str) -> str:
+    return f"{rule} – {import_options.per_year_label(rule)}" if rule else t("map.none")
+
 
 who = ui.require_analyst()
 store = ui.get_store()
@@ -33,15 +188,17 @@ with st.expander(t("upload.templates")):
 # A new key after each import empties the uploader.
 uploader_key = f"uploader_{st.session_state.get('upload_round', 0)}"
 uploaded = st.file_uploader(
-    t("upload.files"), type=["xlsx", "xlsm", "ods", "csv"], accept_multiple_files=True,
+    t("upload.files"), type=["xlsx", "xlsm", "ods", "csv", "json"], accept_multiple_files=True,
     key=uploader_key, help=t("upload.files_help", mb=limits.max_upload_bytes // 1_000_000),
     max_upload_size=max(limits.max_upload_bytes // 1_000_000, 1),  # MB, from SEGDASH_MAX_UPLOAD_MB
 )  # fmt: skip
 if not uploaded:
     st.stop()
 
-files = [UploadedFile(f.name, f.getvalue()) for f in uploaded]
-signature = tuple((f.name, f.sha256) for f in files)
+raw_files = [UploadedFile(f.name, f.getvalue()) for f in uploaded]
+# Each file's mapping-step choices, from its widgets (set on an earlier run) and its profile.
+files = [UploadedFile(f.name, f.data, options_from_state(f.sha256)) for f in raw_files]
+signature = tuple((f.name, f.sha256, f.options) for f in files)
 if st.session_state.get("checked_signature") != signature:
     bar = st.progress(0.0, text=t("upload.reading"))
     check = check_files(store, files, limits, progress=lambda done, text: bar.progress(min(done, 1.0), text=text))
@@ -52,6 +209,12 @@ if st.session_state.get("checked_signature") != signature:
 check = st.session_state["checked"]
 preview = st.session_state["preview"]
 
+# --- the mapping step: files that are not in the template's layout -------------------------
+
+for checked in check.files:
+    if needs_mapping(checked, check):
+        mapping_step(checked)
+
 # --- the report ---------------------------------------------------------------------------
 
 st.header(t("upload.report"))
@@ -59,25 +222,36 @@ n_errors, n_warnings = len(check.errors), len(check.warnings)
 st.markdown(t("upload.summary", errors=fmt.number(n_errors, 0, lang),
               warnings=fmt.number(n_warnings, 0, lang), files=len(files)))  # fmt: skip
 if check.issues:
-    report = check.issues_frame()
-    left, right = st.columns([1, 2])
-    severity = left.segmented_control(
-        t("upload.filter_severity"), ["all", "error", "warning"], default="all",
-        format_func=lambda s: t({"all": "upload.filter_all", "error": "upload.filter_errors",
-                                 "warning": "upload.filter_warnings"}[s]),
-        key="report_severity",
+    # One line per problem and column (the same problem on 400 rows is one line) …
+    grouped = pd.DataFrame(
+        [{"severity": SEVERITY_LABELS[g.severity], "file": g.file, "sheet": g.sheet,
+          "rows": g.rows_short, "column": g.column, "message": g.message} for g in check.grouped]
     )  # fmt: skip
-    search = right.text_input(t("upload.filter_text"), key="report_search")
-    shown = report
-    if severity in ("error", "warning"):
-        shown = shown[shown["severity"] == SEVERITY_LABELS[severity]]
-    if search:
-        text = shown.astype(str).agg(" ".join, axis=1).str.casefold()
-        shown = shown[text.str.contains(search.casefold(), regex=False)]
-    columns = {"severity": t("col.severity"), "file": t("col.file"), "sheet": t("col.sheet"),
-               "row": t("col.row"), "column": t("col.column"), "value": t("col.value"),
-               "message": t("col.message")}  # fmt: skip
-    ui.table(shown, columns, key="kontrollrapport")
+    ui.table(grouped, {"severity": t("col.severity"), "file": t("col.file"),
+                       "sheet": t("col.sheet"), "rows": t("col.rows"),
+                       "column": t("col.column"), "message": t("col.message")},
+             key="kontrollrapport_grupperad")  # fmt: skip
+    # … and every issue on its own row, to filter and download.
+    with st.expander(t("upload.full_report", n=fmt.number(len(check.issues), 0, lang))):
+        report = check.issues_frame()
+        left, right = st.columns([1, 2])
+        severity = left.segmented_control(
+            t("upload.filter_severity"), ["all", "error", "warning"], default="all",
+            format_func=lambda s: t({"all": "upload.filter_all", "error": "upload.filter_errors",
+                                     "warning": "upload.filter_warnings"}[s]),
+            key="report_severity",
+        )  # fmt: skip
+        search = right.text_input(t("upload.filter_text"), key="report_search")
+        shown = report
+        if severity in ("error", "warning"):
+            shown = shown[shown["severity"] == SEVERITY_LABELS[severity]]
+        if search:
+            text = shown.astype(str).agg(" ".join, axis=1).str.casefold()
+            shown = shown[text.str.contains(search.casefold(), regex=False)]
+        columns = {"severity": t("col.severity"), "file": t("col.file"), "sheet": t("col.sheet"),
+                   "row": t("col.row"), "column": t("col.column"), "value": t("col.value"),
+                   "message": t("col.message")}  # fmt: skip
+        ui.table(shown, columns, key="kontrollrapport")
 else:
     st.write(t("upload.no_issues"))
 
@@ -152,8 +326,10 @@ if st.button(t("upload.confirm"), type="primary", disabled=not reviewed, key="up
         summary = ", ".join(
             f"{f.name}: {fmt.number(f.row_count, 0, lang)}" for f in result.check.new_files
         )
-        st.session_state["upload_done"] = t(
-            "upload.done", ids=", ".join(str(b) for b in result.batch_ids), summary=summary)
+        done = t("upload.done", ids=", ".join(str(b) for b in result.batch_ids), summary=summary)
+        saved = [f.options.save_as for f in result.check.new_files if f.options.save_as]
+        st.session_state["upload_done"] = " ".join(
+            [done, *(t("upload.profile_saved", name=name) for name in saved)])
         st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
         for key in ("checked_signature", "checked", "preview", "upload_reviewed"):
             st.session_state.pop(key, None)

@@ -115,12 +115,14 @@ def test_upload_preview_confirm_duplicate_rollback_and_restore(env):
     ])  # fmt: skip
     at.file_uploader(key="uploader_0").set_value(("uppföljning.xlsx", bad, XLSX)).run()
     assert not at.exception
-    report = at.dataframe[0].value
+    report = at.dataframe[0].value  # the grouped report: one line per problem and column
     assert list(report["Meddelande"]) == [
         "Åtgärd 9.99 finns inte i åtgärdsplanen för 2023.",
         "Okänd status ”Pågår ibland”. Menade du Pågår enligt plan?",
     ]
-    assert list(report["Rad"]) == [3, 4]
+    assert list(report["Rader"]) == ["3", "4"]
+    full = at.dataframe[1].value  # every issue on its own row, behind an expander
+    assert list(full["Rad"]) == [3, 4]
     assert i18n.SV["upload.blocked"] in [e.value for e in at.error]
     assert not [b for b in at.button if b.label == "Importera"]
     assert store.table_contents() == contents
@@ -187,7 +189,7 @@ def test_the_report_downloads_as_xlsx_with_formula_text_escaped(env):
     # In CSV a leading '=' is plain text (in xlsx it would be a formula cell).
     hostile = "Nr;Period;Status;Planår\n=1+1;2023;Klar;2023\n".encode()
     at.file_uploader(key="uploader_0").set_value(("f.csv", hostile, "text/csv")).run()
-    report = at.dataframe[0].value
+    report = at.dataframe[1].value  # the full report, row by row
     assert report["Värde"].tolist() == ["=1+1"]  # shown as text on screen
     from segdash import exports
 

@@ -19,6 +19,7 @@ from segdash.importer.options import ImportOptions
 from segdash.importer.reader import TEXT_SUFFIXES, read_sheets
 from segdash.importer.spec import norm_name
 from segdash.importer.tables import Table, recognise
+from segdash.importer.values import cell_text
 from segdash.store import Store
 
 __all__ = [
@@ -61,6 +62,9 @@ class Layout:
     roles: list[tuple[str, str]]  # (header as written, role or "ignoreras"), in column order
     sample: pd.DataFrame  # the first rows as read, under their headers
     signature: str  # what saved profiles are matched by
+    # The values of each column outside the contract that has a few (for "keep only rows
+    # where …"), as text, in the order the file has them.
+    choices: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,6 +78,7 @@ class FileCheck:
     already_imported: dict | None = None  # the earlier batch of an identical file
     options: ImportOptions = field(default_factory=ImportOptions)
     layouts: list[Layout] = field(default_factory=list)  # indicator tables outside the template
+    sheet_names: list[str] = field(default_factory=list)
     matching_profiles: list[str] = field(default_factory=list)  # saved profiles that fit
 
     @property
@@ -174,6 +179,7 @@ def check_files(
             issues.append(Issue(ERROR, rejected.message, name))
             continue
         is_csv = PurePath(name).suffix.lower() in TEXT_SUFFIXES or not upload.data.startswith(b"PK")
+        check.sheet_names = [sheet.name for sheet in sheets]
         found, found_issues = recognise(sheets, name, is_csv, upload.options)
         issues.extend(found_issues)
         issues.extend(_unused_columns(upload.options, found, name))
@@ -227,10 +233,29 @@ def _unused_columns(options: ImportOptions, tables: list[Table], file: str) -> l
     ]
 
 
+MAX_CHOICES = 50
+
+
 def _layout(table: Table) -> Layout:
     columns = [k for k in table.frame.columns if k != "_row"]
     sample = table.frame.head(8)[columns].rename(columns=table.headers | table.extras)
-    return Layout(table.sheet, table.header_row, table.roles, sample, table.signature)
+    sample = sample.map(lambda v: cell_text(v) or "")  # shown as text, never parsed
+    sample.columns = _unique(list(sample.columns))
+    choices = {}
+    for key, header in table.extras.items():
+        values = table.frame[key].dropna().map(cell_text).drop_duplicates()
+        if 1 < len(values) <= MAX_CHOICES:
+            choices[header] = values.tolist()
+    return Layout(table.sheet, table.header_row, table.roles, sample, table.signature, choices)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return out
 
 
 def _matching_profiles(store: Store, signatures: list[str]) -> list[str]:

@@ -179,7 +179,7 @@ def test_upload_with_errors_then_corrected_import_then_rollback(
     expect(main.get_by_role("heading", name="Kontrollrapport")).to_be_visible()
     expect(main.get_by_text("2 fel och 0 varningar i 1 filer.")).to_be_visible()
     report = read_table(page, main.locator('[data-testid="stDataFrame"]').first)
-    assert [(r["Rad"], r["Meddelande"]) for r in report] == [
+    assert [(r["Rader"], r["Meddelande"]) for r in report] == [
         ("3", "Åtgärd 9.99 finns inte i åtgärdsplanen för 2023."),
         ("4", "Okänd status ”Pågår ibland”. Menade du Pågår enligt plan?"),
     ]
