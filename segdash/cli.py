@@ -137,7 +137,7 @@ def _print_check(check: CheckResult, out, full_report: str | None = None) -> Non
         print(format_groups(check.grouped), file=out)
         print(file=out)
     n_err, n_warn = len(check.errors), len(check.warnings)
-    print(f"{n_err} fel, {n_warn} varningar.", file=out)
+    print(f"{n_err} fel, {n_warn} {'varning' if n_warn == 1 else 'varningar'}.", file=out)
     if full_report:
         from segdash import exports
 
@@ -154,6 +154,9 @@ def _print_check(check: CheckResult, out, full_report: str | None = None) -> Non
 def cmd_check(args: argparse.Namespace, store: Store) -> int:
     check = check_files(store, _load(args.files, _options(args, store)))
     _print_check(check, sys.stdout, args.full_report)
+    if check.ok and not check.new_files:
+        print("Inget nytt att importera: filerna är redan importerade.")
+        return EXIT_OK
     if check.ok:
         print("Filerna kan importeras:\n" + _summary(check))
         return EXIT_OK

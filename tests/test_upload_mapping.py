@@ -23,24 +23,16 @@ def sickness_file(year: int, scale: float = 1.0) -> bytes:
     return make_xlsx({"tabell": [HEADER, *body]})
 
 
-def keys(at, prefix: str) -> list[str]:
-    return [w.key for w in at.selectbox if w.key and w.key.startswith("map_") and prefix in w.key]
-
-
 def selectbox_for(at, label: str):
     return next(w for w in at.selectbox if w.label == label)
 
 
-def messages(at) -> list[str]:
-    return list(at.dataframe[1].value["Meddelande"]) if len(at.dataframe) > 1 else []
-
-
-def report(at) -> list[str]:
-    """The grouped report's messages (the first table after the mapping step's own)."""
+def report(at, severity: str = "Fel") -> list[str]:
+    """The grouped report's messages of one severity."""
     for frame in at.dataframe:
         value = frame.value
         if "Meddelande" in value.columns and "Rader" in value.columns:
-            return list(value["Meddelande"])
+            return list(value[value["Typ"] == severity]["Meddelande"])
     return []
 
 
@@ -81,7 +73,9 @@ def test_mapping_step_makes_a_foreign_layout_importable_and_saves_a_profile(anal
     at.text_input(key=next(w.key for w in at.text_input if w.key.endswith("save_as"))).input(
         "FK ohälsotal").run()
     assert not at.exception
-    assert "Riket" in " ".join(report(at))
+    assert "1 okänt område läggs till som jämförelseområde (--add-districts): Riket." in report(
+        at, "Varning")
+    assert "Kolumnen ”Ålder” ingår inte i formatet och hoppas över." in report(at, "Varning")
     assert not at.error
     assert store.table_contents() == before  # nothing is written before the confirm
 

@@ -212,9 +212,9 @@ def check_files(
                 frame = pd.concat([check.frames["district"], frame], ignore_index=True)
             check.frames["district"] = frame
             names = ", ".join(row["name"] for row in added[:10]) + (" …" if len(added) > 10 else "")
-            issues.append(Issue(
-                WARNING, f"{len(added)} okända områden läggs till som jämförelseområden "
-                f"(--add-districts): {names}.", check.name))  # fmt: skip
+            what = ("1 okänt område läggs till som jämförelseområde" if len(added) == 1 else
+                    f"{len(added)} okända områden läggs till som jämförelseområden")  # fmt: skip
+            issues.append(Issue(WARNING, f"{what} (--add-districts): {names}.", check.name))
     files_with_errors = {i.file for i in issues if i.is_error}
     for check in checks:
         if check.kinds and check.row_count == 0 and check.name not in files_with_errors:

@@ -30,6 +30,7 @@ from segdash.importer.values import (
     missing_marker,
     norm_code,
     norm_key,
+    official_code,
     parse_number,
     parse_stat_period,
     parse_year,
@@ -68,6 +69,7 @@ class Context:
             self.plans.setdefault(int(r.plan_year), {})[r.action_no] = r.lead_office
         # Areas that indicator files add (--add-districts), per file: rows for its batch.
         self.added_districts: dict[str, list[dict]] = {}
+        self.notes: list[Issue] = []  # warnings found late in a table's checks
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -598,6 +600,8 @@ def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Iss
     if table.period_columns and "value" not in table.frame:
         table, wide_issues = _wide_to_long(table)
         issues += wide_issues
+    if table.blocked:  # the layout's own error says what to choose
+        return _empty_values(), issues
     if "value" not in table.frame:
         issues.append(_no_value_column(table))
         return _empty_values(), issues
@@ -615,7 +619,7 @@ def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Iss
     periods = _periods(ck, table)
     sex = ck.code("sex", SEX_MATCHER)
     raw_value = ck.raw("value")
-    markers = raw_value.map(missing_marker, na_action="ignore")
+    markers = _markers(raw_value)
     ck.frame = ck.frame.assign(value=raw_value.where(markers.isna(), None))
     out = pd.DataFrame(
         {
@@ -637,9 +641,22 @@ def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Iss
     out, year_issues = _to_years(out, table, options)
     issues += year_issues
     out["source"] = _sources(out, table, ctx)
+    issues += ctx.notes
+    ctx.notes = []
     out = out.rename(columns={"period": "year"})
     out["year"] = out["year"].astype(int)
     return out[list(_empty_values().columns)], issues
+
+
+def _markers(column: pd.Series) -> pd.Series:
+    """Each cell's missing-value marker ('..', 'NA', …) or NaN; only text cells can be one."""
+    is_text = (column.map(type, na_action="ignore") == str).to_numpy()
+    markers = pd.Series(np.nan, index=column.index, dtype=object)
+    if is_text.any():
+        text = column[is_text]
+        found = {v: missing_marker(v) for v in text.unique()}
+        markers[is_text] = text.map(found)
+    return markers
 
 
 def _apply_where(table: Table, options: ImportOptions) -> tuple[Table, list[Issue]]:
@@ -682,6 +699,11 @@ def _apply_where(table: Table, options: ImportOptions) -> tuple[Table, list[Issu
     return new, issues
 
 
+_ROLE_HEADERS = {norm_name(n) for names in spec.STAT_ALIASES.values() for n in names} | {
+    norm_name(n) for c in spec.INDICATOR_VALUES.columns for n in c.names
+} | {norm_name(n) for n in spec.AREA_COLUMN_RANKS}
+
+
 def _numeric_column(column: pd.Series) -> bool:
     values = column.dropna()
     if values.empty:
@@ -710,7 +732,11 @@ def _where_key(value: object) -> str:
 
 
 def _no_value_column(table: Table) -> Issue:
-    candidates = [h for k, h in table.extras.items() if _numeric_column(table.frame[k])]
+    candidates = [
+        h for k, h in table.extras.items()
+        if not h.startswith("kolumn ") and norm_name(h) not in _ROLE_HEADERS
+        and _numeric_column(table.frame[k])
+    ]  # fmt: skip
     listed = ", ".join(f"”{h}”" for h in candidates[:8])
     hint = f" Kolumner som kan vara värden: {listed}." if listed else ""
     return table.issue(
@@ -722,37 +748,72 @@ def _no_value_column(table: Table) -> Issue:
 
 
 def _periods(ck: _Checker, table: Table) -> pd.Series:
-    """Each row's period as a StatPeriod; six-digit YYYYNN read as quarters or months."""
+    """Each row's period as a `StatPeriod.code` (an integer, so that millions of rows compare
+    fast); six-digit YYYYNN read as quarters or months once the whole table is seen."""
     if "_period" in ck.frame:
-        periods = ck.frame["_period"]
+        codes = ck.frame["_period"]
     else:
         label = table.header("year")
-        periods = ck.by_value(
-            "year", parse_stat_period,
+
+        def code(value: object) -> int | None:
+            period = parse_stat_period(value)
+            return None if period is None else period.code
+
+        codes = ck.by_value(
+            "year", code,
             lambda v: f"”{show_value(v)}” är inget årtal eller ingen period ({label}: t.ex. "
             "2022, 2022K1 eller 2022M01).",
             True,
         )  # fmt: skip
-    sixes = [p for p in periods.dropna().unique() if p.kind == "N"]
-    if sixes:
-        as_quarters = max(p.part for p in sixes) <= 4
-        kind = "K" if as_quarters else "M"
-        periods = periods.map(
-            lambda p: StatPeriod(p.year, kind, p.part) if p is not None and p.kind == "N" else p,
-            na_action="ignore",
-        )
-        first, last = min(sixes), max(sixes)
+    numbers = pd.to_numeric(codes, errors="coerce")
+    kind_no = (numbers % 1000) // 100
+    six = (kind_no == _KIND_N).to_numpy()
+    if six.any():
+        parts = numbers[six] % 100
+        # Quarters when no part passes 4 (Tillväxtanalys writes 200701 … 200704), unless the
+        # analyst's --per-year names a month.
+        named = named_part(table.options.per_year or "")
+        as_quarters = bool(parts.max() <= 4) and not (named and named[0] == "M")
+        target = _KIND_Q if as_quarters else _KIND_M
+        numbers = numbers.where(~six, numbers - (_KIND_N - target) * 100)
+        first = StatPeriod.from_code(int(codes[six].min()))
+        last = StatPeriod.from_code(int(codes[six].max()))
         what = "kvartal (01–04)" if as_quarters else "månader (01–12)"
         ck.issues.append(table.issue(
-            WARNING, f"Perioderna {first.year}{first.part:02d} … {last.year}{last.part:02d} "
-            f"läses som {what}: år och {'kvartal' if as_quarters else 'månad'} med sex siffror."
-        ))  # fmt: skip
-    return periods.astype(object)
+            WARNING, f"Perioderna {first.label} … {last.label} läses som {what}: år och "
+            f"{'kvartal' if as_quarters else 'månad'} med sex siffror."))  # fmt: skip
+    return numbers.astype("Int64").astype(object).where(numbers.notna(), None)
+
+
+_KIND_Q = StatPeriod(2000, "K", 1).code // 100 % 10
+_KIND_M = StatPeriod(2000, "M", 1).code // 100 % 10
+_KIND_N = StatPeriod(2000, "N", 1).code // 100 % 10
 
 
 def _indicator_codes(ck: _Checker, table: Table, ctx: Context,
                      options: ImportOptions) -> tuple[pd.Series, Issue | None]:  # fmt: skip
     n = len(ck.frame)
+    if "indicator" in ck.frame and options.indicator:
+        # A measure column with one value (JSON-stat's ContentsCode, PX-Web's measure): the
+        # indicator the analyst names is what it is.
+        named = list(dict.fromkeys(cell_text(v) for v in ck.frame["indicator"].dropna()))
+        header = table.header("indicator")
+        if len(named) > 1:
+            shown = ", ".join(f"”{v}”" for v in named[:5]) + (" …" if len(named) > 5 else "")
+            return pd.Series([None] * n, dtype=object), table.issue(
+                ERROR, f"--indicator {options.indicator} kan inte användas: kolumnen ”{header}” "
+                f"har {len(named)} olika indikatorer ({shown}). Låt kolumnen ange dem, eller "
+                "behåll en med --where.", key="indicator")  # fmt: skip
+        code = ctx.indicator_matcher.match(options.indicator)
+        if code is None:
+            return pd.Series([None] * n, dtype=object), table.issue(
+                ERROR, f"--indicator {options.indicator}: "
+                + ctx.indicator_matcher.unknown_message(options.indicator) + _MUST_EXIST)
+        if named:
+            ck.issues.append(table.issue(
+                WARNING, f"Kolumnen ”{header}” (”{named[0]}”) läses som indikatorn {code} "
+                "(--indicator).", key="indicator"))  # fmt: skip
+        return pd.Series([code] * n, dtype=object), None
     if "indicator" in ck.frame:
         def unknown(value: object) -> str:
             return ctx.indicator_matcher.unknown_message(value) + _MUST_EXIST
@@ -792,35 +853,44 @@ def _district_codes(ck: _Checker, table: Table, ctx: Context,
     codes = (frame["district_code"] if "district_code" in frame
              else pd.Series([None] * len(frame), dtype=object))  # fmt: skip
     key = "district" if "district" in frame else "district_code"
-    pairs = pd.DataFrame({"code": codes.map(cell_text, na_action="ignore"),
-                          "name": names.map(cell_text, na_action="ignore")})  # fmt: skip
-    missing = (pairs["code"].isna() & pairs["name"].isna()).to_numpy()
+    # Work per distinct (code, name): a national file has millions of rows, thousands of areas.
+    pair_key = (codes.astype(object).fillna("").map(str) + "\x1f"
+                + names.astype(object).fillna("").map(str))  # fmt: skip
+    labels, uniques = pd.factorize(pair_key)
+    first = pd.Series(range(len(labels))).groupby(labels).first().to_numpy()
+    missing = (codes.isna() & names.isna()).to_numpy()
     if missing.any():
         ck.error(missing, key, f"Värde saknas i den obligatoriska kolumnen {table.header(key)}.")
-    result: dict[tuple, str | None] = {}
-    failed: dict[tuple, str] = {}
-    for code, name in pairs[~missing].drop_duplicates().itertuples(index=False):
-        code = code if isinstance(code, str) else None
-        name = name if isinstance(name, str) else None
+    found_for: list[str | None] = []
+    messages: dict[int, str] = {}
+    for n, pos in enumerate(first):
+        code, name = cell_text(codes.iat[pos]), cell_text(names.iat[pos])
+        if code is None and name is None:
+            found_for.append(None)
+            continue
         found = ctx.match_area(code, name)
         if found is None and options.add_districts:
-            found = ctx.add_district(table.file, code, name)
+            found = ctx.add_district(table.file, official_code(codes.iat[pos]), name)
         if found is None:
             shown = name or code
-            failed[(code, name)] = (
-                ctx.district_matcher.unknown_message(shown).rstrip(".") + ". " + _ADD_AREA_HINT
-                if ctx.district_matcher.suggest(shown) is None
-                else ctx.district_matcher.unknown_message(shown) + " " + _ADD_AREA_HINT
-            )
-        result[(code, name)] = found
-    keys = list(zip(pairs["code"].where(pairs["code"].notna(), None),
-                    pairs["name"].where(pairs["name"].notna(), None), strict=True))  # fmt: skip
-    out = pd.Series([result.get(k) for k in keys], dtype=object)
-    if failed:
-        bad = np.array([k in failed for k in keys])
-        values = pd.Series([k[1] or k[0] for k in keys], dtype=object)
-        by_value = {(k[1] or k[0]): message for k, message in failed.items()}
-        ck.error(bad, key, lambda v: by_value[v], values)
+            suggestion = ctx.district_matcher.suggest(shown)
+            text = ctx.district_matcher.unknown_message(shown)
+            messages[n] = (text.rstrip(".") + ". " if suggestion is None else text + " ") + _ADD_AREA_HINT
+        found_for.append(found)
+    out = pd.Series(np.asarray(found_for, dtype=object)[labels], dtype=object)
+    # Every row has an area or an error by now; this only guards the write path.
+    unexplained = out.isna().to_numpy() & ~ck.bad & ~missing
+    if messages:
+        unexplained &= ~np.isin(labels, list(messages))
+    if unexplained.any():
+        ck.error(unexplained, key, f"Området kunde inte läsas ({table.header(key)}).")
+    if messages:
+        bad = np.isin(labels, list(messages))
+        shown_values = pd.Series(
+            [cell_text(names.iat[p]) or cell_text(codes.iat[p]) for p in first], dtype=object
+        )[labels].reset_index(drop=True)
+        by_value = {shown_values.iat[np.flatnonzero(labels == n)[0]]: m for n, m in messages.items()}
+        ck.error(bad, key, lambda v: by_value[v], shown_values)
         ck.issues = [
             replace(i, group="Okänt område. " + _ADD_AREA_HINT)
             if i.message.startswith("Okänt område") else i for i in ck.issues
@@ -835,7 +905,7 @@ def _drop_rows_without_area(table: Table) -> tuple[Table, list[Issue]]:
     # The name decides when there is one: a code beside the name NA ("99", SCB's "unknown
     # county") names no area anyone could look up.
     key = "district" if "district" in frame else "district_code"
-    no_area = frame[key].map(missing_marker, na_action="ignore").notna()
+    no_area = _markers(frame[key]).notna()
     if not no_area.any():
         return table, []
     rows = frame.loc[no_area, "_row"].tolist()
@@ -856,8 +926,7 @@ def _collisions(ck: _Checker, out: pd.DataFrame, table: Table) -> None:
     """Rows with the same indicator, area, period and sex. When an ignored column tells them
     apart (Ålder, Födelseregion, …), one error names it and how to keep one of its values."""
     keys = ["indicator_code", "district_code", "period", "sex"]
-    frame = out[keys].assign(period=out["period"].map(
-        lambda p: p.label if isinstance(p, StatPeriod) else None))  # fmt: skip
+    frame = out[keys]
     complete = frame.notna().all(axis=1) & ~pd.Series(ck.bad | ck.skipped)
     dup = frame[complete].duplicated(keep=False)
     if not dup.any():
@@ -888,7 +957,8 @@ def _collisions(ck: _Checker, out: pd.DataFrame, table: Table) -> None:
         return
     ck.frame = ck.frame.assign(**{k: frame[k] for k in keys})
     ck.duplicates(
-        keys, lambda r: f"Värdet för {r.iloc[0]}, {r.iloc[1]}, {r.iloc[2]}, kön {r.iloc[3]}",
+        keys, lambda r: f"Värdet för {r.iloc[0]}, {r.iloc[1]}, "
+        f"{StatPeriod.from_code(int(r.iloc[2])).label}, kön {r.iloc[3]}",
         column="indicator" if "indicator" in table.frame else "value",
     )
     ck.issues = [
@@ -900,16 +970,17 @@ def _collisions(ck: _Checker, out: pd.DataFrame, table: Table) -> None:
 def _to_years(out: pd.DataFrame, table: Table,
               options: ImportOptions) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
     """Years as they are; sub-year periods made years by the analyst's --per-year rule."""
-    kinds = {p.kind for p in out["period"]}
-    if kinds == {"Y"}:
-        return out.assign(period=[p.year for p in out["period"]]), []
-    sub = sorted(p for p in out["period"] if not p.is_year)
+    codes = pd.to_numeric(out["period"]).astype("int64")
+    kind_numbers = set(((codes % 1000) // 100).unique().tolist())
+    if kind_numbers == {0}:
+        return out.assign(period=(codes // 1000).to_numpy()), []
+    sub = sorted(StatPeriod.from_code(int(c)) for c in codes.unique() if (c % 1000) // 100)
     what = _KIND_NAMES.get(sub[0].kind, "delår")
-    if "Y" in kinds:
+    if 0 in kind_numbers:
         return out.iloc[0:0], [table.issue(
             ERROR, f"Bladet blandar hela år och {what} i perioderna ({sub[0].label} …). "
             "Importera dem som separata filer.")]  # fmt: skip
-    if len({p.kind for p in sub}) > 1:
+    if len(kind_numbers) > 1:
         return out.iloc[0:0], [table.issue(
             ERROR, "Bladet blandar olika sorters delår (t.ex. kvartal och månader). Importera "
             "dem som separata filer.")]  # fmt: skip
@@ -922,15 +993,11 @@ def _to_years(out: pd.DataFrame, table: Table,
             "till år”).")]  # fmt: skip
     kind = sub[0].kind
     named = named_part(rule)
-    if named is not None:
-        want_kind, want_part = named
-        if want_kind != kind and not (want_kind == "K" and kind == "K"):
-            return out.iloc[0:0], [table.issue(
-                ERROR, f"--per-year {rule} passar inte perioderna, som är {what} "
-                f"({sub[0].label} …). Välj t.ex. {_example_part(kind)}.")]  # fmt: skip
-    out = out.assign(
-        _year=[p.year for p in out["period"]], _part=[p.part for p in out["period"]]
-    )
+    if named is not None and named[0] != kind:
+        return out.iloc[0:0], [table.issue(
+            ERROR, f"--per-year {rule} passar inte perioderna, som är {what} "
+            f"({sub[0].label} …). Välj t.ex. {_example_part(kind)}.")]  # fmt: skip
+    out = out.assign(_year=(codes // 1000).to_numpy(), _part=(codes % 100).to_numpy())
     keys = ["indicator_code", "district_code", "sex", "_year"]
     per = sub[0].parts_in_year
     rows = []
@@ -1010,7 +1077,16 @@ def _sources(out: pd.DataFrame, table: Table, ctx: Context) -> pd.Series:
         return source
 
     by_code = {code: definition(code) for code in out["indicator_code"].unique()}
-    return out["source"].where(out["source"].notna(), out["indicator_code"].map(by_code))
+    sources = out["source"].where(out["source"].notna(), out["indicator_code"].map(by_code))
+    if not ctx.is_demo:
+        example = (sources == domain.EXAMPLE_SOURCE).to_numpy()
+        if example.any():
+            sources = sources.where(~example, fallback)
+            ctx.notes.append(table.issue(
+                WARNING, f"Källan ”{domain.EXAMPLE_SOURCE}” är förbehållen exempeldata; "
+                f"{fmt.number(int(example.sum()))} värden får källan ”{fallback}”.",
+                key="source"))  # fmt: skip
+    return sources
 
 
 def _wide_to_long(table: Table) -> tuple[Table, list[Issue]]:
@@ -1019,7 +1095,7 @@ def _wide_to_long(table: Table) -> tuple[Table, list[Issue]]:
     id_columns = [k for k in frame if k not in table.period_columns]
     # The same period twice (a revised series printed after the old one, "201001*" then
     # "201001**"): the later column holds the figures in use, and that is said.
-    by_period: dict[StatPeriod, list[str]] = {}
+    by_period: dict[StatPeriod, list[str]] = {}  # a handful of headers: objects are fine
     for key, period in table.period_columns.items():
         by_period.setdefault(period, []).append(key)
     dropped: list[str] = []
@@ -1035,7 +1111,7 @@ def _wide_to_long(table: Table) -> tuple[Table, list[Issue]]:
     value_vars = [k for k in table.period_columns if k not in dropped]
     long = frame.melt(id_vars=id_columns, value_vars=value_vars, var_name="_key",
                       value_name="value")  # fmt: skip
-    long["_period"] = long["_key"].map(table.period_columns)
+    long["_period"] = long["_key"].map({k: p.code for k, p in table.period_columns.items()})
     long["_column"] = long["_key"].map(table.headers)
     long = long.drop(columns="_key").sort_values("_row", kind="stable")
     long = long.reset_index(drop=True).astype(object)

@@ -59,6 +59,7 @@ class Table:
     # saved profiles are matched by.
     roles: list[tuple[str, str]] = field(default_factory=list)
     signature: str = ""
+    blocked: bool = False  # the layout itself has an error (e.g. two period columns)
 
     def header(self, key: str) -> str:
         """The column's header as the file writes it, else the contract's Swedish name."""
@@ -85,6 +86,8 @@ class _HeaderMatch:
     issues: list[Issue] = field(default_factory=list)  # what the layout itself gets wrong
     roles: dict[int, str] = field(default_factory=dict)  # column index -> role, for the preview
     mapped: set[str] = field(default_factory=set)  # keys the analyst's --column gave
+    ambiguous: set[str] = field(default_factory=set)  # roles several headers name
+    ambiguous_columns: set[int] = field(default_factory=set)  # their columns (one error says)
 
 
 def _match_header(cells: list[object], sheet_spec: SheetSpec) -> _HeaderMatch | None:
@@ -107,8 +110,11 @@ def _match_header(cells: list[object], sheet_spec: SheetSpec) -> _HeaderMatch | 
 
 def _is_complete(match: _HeaderMatch, sheet_spec: SheetSpec) -> bool:
     if sheet_spec is spec.INDICATOR_VALUES:
-        has_area = "district" in match.columns or "district_code" in match.columns
-        return has_area and ("year" in match.columns or bool(match.year_columns))
+        # A role that several headers name counts as found: the table is recognised, and the
+        # error says which header to choose.
+        found = set(match.columns) | match.ambiguous
+        has_area = bool({"district", "district_code"} & found)
+        return has_area and ("year" in found or bool(match.year_columns))
     required = {c.key for c in sheet_spec.required}
     return required <= set(match.columns)
 
@@ -243,12 +249,22 @@ def _choose(key: str, cols: list[int], cells: list[object], match: _HeaderMatch,
         )  # fmt: skip
     )
     match.extras.update(dict(zip(cols, headers, strict=True)))
+    match.ambiguous.add(key)
+    match.ambiguous_columns.update(cols)
     return None
 
 
 def _column_sample(sheet: RawSheet, index: int, col: int) -> list[object]:
+    """The first values of a column under a header row, up to the table's end (a blank row
+    after the data: what follows are notes, not the table)."""
     values = []
+    started = False
     for row in sheet.rows[index + 1 :]:
+        if all(is_blank(c) for c in row):
+            if started:
+                break
+            continue
+        started = True
         if col < len(row) and not is_blank(row[col]):
             values.append(row[col])
             if len(values) >= SAMPLE_ROWS:
@@ -364,30 +380,61 @@ def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec,
         if sheet_spec is spec.INDICATOR_VALUES:
             issues += _footnotes(sheet, file, frame, keep, first_row)
         frame = frame[keep].reset_index(drop=True)
+        if sheet_spec is spec.INDICATOR_VALUES and match.row_index > 0:
+            issues += _fill_stub_down(file, sheet.name, frame, match.headers)
     extras = {f"x{index}": header for index, header in match.extras.items()}
     table = Table(file, sheet.name, sheet_spec, frame, headers, period_columns, extras,
                   header_row=match.row_index + 1)  # fmt: skip
     return table, issues
 
 
+_STUB_KEYS = ("indicator", "district", "district_code", "sex", "year")
+
+
+def _fill_stub_down(file: str, sheet: str, frame: pd.DataFrame,
+                    headers: dict[str, str]) -> list[Issue]:  # fmt: skip
+    """PX-Web writes a repeated value of a stub column (region, period, …) only on the first
+    row of its group, under its title rows. Such blank cells hold the value above."""
+    issues = []
+    values = [k for k in frame.columns if k == "value" or k.startswith("p")]
+    has_value = frame[values].notna().any(axis=1) if values else pd.Series(True, index=frame.index)
+    for key in _STUB_KEYS:
+        if key not in frame:
+            continue
+        column = frame[key]
+        blank = column.isna() & has_value
+        filled = column.ffill()
+        fill = blank & filled.notna()
+        if not fill.any() or fill.sum() == blank.sum() == len(frame):
+            continue
+        frame.loc[fill, key] = filled[fill]
+        rows = frame.loc[fill, "_row"].tolist()
+        issues.append(Issue(
+            WARNING, f"{len(rows)} tomma celler i kolumnen ”{headers.get(key, key)}” får värdet "
+            "ovanför (PX-Web skriver ett upprepat värde bara på gruppens första rad).",
+            file, sheet, int(rows[0]), headers.get(key, key)))  # fmt: skip
+    return issues
+
+
 def _footnotes(sheet: RawSheet, file: str, frame: pd.DataFrame, keep: pd.Series,
                first_row: int) -> list[Issue]:  # fmt: skip
     """Notes under a PX-Web table ("Källa: SCB", "..  = uppgift saknas"): after a blank row,
     rows with text in one cell only. They are skipped, and said so."""
-    positions = list(range(len(frame)))
-    blank_seen = False
+    # From the bottom up, so that only the notes themselves are looked at, not the table.
     notes: list[int] = []
-    for pos in positions:
-        cells = sheet.rows[first_row - 1 + pos]
-        filled = [c for c in cells if not is_blank(c)]
-        if not filled:
-            blank_seen = True
-            continue
-        if blank_seen and len(filled) == 1 and not _is_number(filled[0]):
+    pos = len(frame) - 1
+    while pos >= 0:
+        filled = [c for c in sheet.rows[first_row - 1 + pos] if not is_blank(c)]
+        if len(filled) > 1 or (filled and _is_number(filled[0])):
+            break
+        if filled:
             notes.append(pos)
-        elif blank_seen:
-            notes = []  # more table after the blank row: not notes
-            blank_seen = False
+        pos -= 1
+    # Notes stand apart from the table: a blank row between them, and a table above.
+    top = min(notes, default=None)
+    if top is None or top == 0 or any(not is_blank(c) for c in sheet.rows[first_row - 2 + top]):
+        notes = []
+    notes.sort()
     if not notes:
         return []
     for pos in notes:
@@ -398,8 +445,10 @@ def _footnotes(sheet: RawSheet, file: str, frame: pd.DataFrame, keep: pd.Series,
     return [
         Issue(
             WARNING,
-            f"Rad {span} under tabellen läses som fotnoter och hoppas över (”{show_value(text, 40)}”"
-            + (" …" if len(rows) > 1 else "") + ").",
+            (f"Raden under tabellen läses som en fotnot och hoppas över (”{show_value(text, 40)}”)."
+             if len(rows) == 1 else
+             f"Raderna {span} under tabellen läses som fotnoter och hoppas över "
+             f"(”{show_value(text, 40)}” …)."),
             file, sheet.name, rows[0],
         )  # fmt: skip
     ]
@@ -495,6 +544,14 @@ def recognise(sheets: list[RawSheet], file: str, is_csv: bool,
             )
         if sheet_spec is spec.INDICATOR_VALUES:
             table.options = options
+            table.blocked = any(i.is_error for i in match.issues)
+            for col, header in match.extras.items():
+                if col in match.year_columns or col in match.ambiguous_columns:
+                    continue
+                text = (f"Kolumnen ”{header}” ingår inte i formatet och hoppas över." if
+                        not header.startswith("kolumn ") else
+                        f"{header.capitalize()} saknar rubrik och hoppas över.")  # fmt: skip
+                issues.append(Issue(WARNING, text, file, sheet.name, match.row_index + 1, header))
             cells = sheet.rows[match.row_index]
             table.signature = signature(cells, match)
             table.roles = [
@@ -545,7 +602,10 @@ def _not_recognised(sheet: RawSheet, file: str, is_csv: bool, named: SheetSpec |
     )
     if named is not None and not (named is spec.INDICATOR_VALUES and partial):
         best = closest[1] if closest else None
-        missing = [c.sv for c in named.required if best is None or c.key not in best.columns]
+        required = named.required
+        if named is spec.INDICATOR_VALUES:  # the indicator and the values can be given otherwise
+            required = tuple(c for c in required if c.key in ("district", "year"))
+        missing = [c.sv for c in required if best is None or c.key not in best.columns]
         return Issue(
             ERROR,
             f"{where} saknar rubrikraden: kolumnerna {', '.join(missing)} hittades inte bland "

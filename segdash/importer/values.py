@@ -174,7 +174,7 @@ def norm_key(text: object) -> str:
 
 # Cells that official statistics use for a value that is not there. Stored as missing, with
 # the marker kept: '..' suppressed (sekretess), '.' not applicable, '-'/'–' no data (bortfall).
-MISSING_MARKERS = ("..", ".", "-", "–", "NA", "NaN")
+MISSING_MARKERS = ("..", ".", "-", "–", "NA", "NaN", "Missing")  # Missing: Kolada's status
 _MISSING = {m.casefold() for m in MISSING_MARKERS}
 
 
@@ -215,7 +215,21 @@ class StatPeriod:
 
     @property
     def parts_in_year(self) -> int:
-        return {"K": 4, "M": 12, "H": 2, "T": 3, "Y": 1}[self.kind]
+        return {"K": 4, "M": 12, "H": 2, "T": 3, "Y": 1, "N": 12}[self.kind]
+
+    @property
+    def code(self) -> int:
+        """The period as one integer (year, kind, part), which a column of millions of rows
+        compares and groups at C speed: 2023K1 -> 2023101."""
+        return self.year * 1000 + _KIND_NUMBER[self.kind] * 100 + self.part
+
+    @classmethod
+    def from_code(cls, code: int) -> StatPeriod:
+        return cls(code // 1000, _KINDS[(code % 1000) // 100], code % 100)
+
+
+_KINDS = ("Y", "K", "M", "H", "T", "N")
+_KIND_NUMBER = {kind: n for n, kind in enumerate(_KINDS)}
 
 
 _FOOTNOTE_MARKS = re.compile(r"[*¹²³⁴⁵⁶⁷⁸⁹⁰†‡§]+")
@@ -266,9 +280,7 @@ def parse_stat_period(value: object, *, header: bool = False) -> StatPeriod | No
                     break  # six digits that are no YYYYNN, e.g. a count
                 raise ValueError(value)
             if not 1 <= part <= _PART_LIMIT[kind]:
-                if kind == "N":
-                    break
-                raise ValueError(value)
+                raise ValueError(value)  # 202013, 2023Q5: a period that cannot be
             return StatPeriod(year, kind, part)
     years = [int(y) for y in _FOUR_DIGITS.findall(text) if 1900 <= int(y) <= 2100]
     if not years:
@@ -322,6 +334,7 @@ class IndicatorMatcher(CodeMatcher):
         super().__init__("Okänd indikator", ((c, n, ()) for c, n, _ in entries), norm_key, 0.9)
         self._codes = {norm_key(c): c for c, _, _ in entries}
         self._units = {c: norm_key(u) if u else "" for c, _, u in entries}
+        self._names = {c: n for c, n, _ in entries}
         stems: dict[str, list[str]] = {}
         for code, name, _ in entries:
             stems.setdefault(norm_name(name), []).append(code)
@@ -336,9 +349,11 @@ class IndicatorMatcher(CodeMatcher):
         if found is not None:
             return found
         # "Arbetslöshet (%)" for the indicator "Arbetslöshet" whose unit is %: the same one.
-        codes = self._stems.get(norm_name(text), [])
+        # Only for a definition whose name has no unit of its own: names that differ in their
+        # units are different indicators.
+        codes = [c for c in self._stems.get(norm_name(text), []) if not _unit_of(self._names[c])]
         unit = _unit_of(text)
-        if len(codes) == 1 and unit and self._units[codes[0]] in ("", unit):
+        if len(codes) == 1 and unit and self._units[codes[0]] == unit:
             return codes[0]
         return None
 
@@ -357,3 +372,16 @@ _TRAILING_UNIT = re.compile(r"\(([^()]*)\)\s*$")
 def _unit_of(text: str) -> str:
     m = _TRAILING_UNIT.search(text)
     return norm_key(m.group(1)) if m else ""
+
+
+def official_code(value: object) -> str | None:
+    """An area code as SCB writes it: a code stored as a number lost its leading zeros, so
+    580 is 0580 (kommun) and 1 is 01 (län); text codes stay as they are."""
+    if is_blank(value) or missing_marker(value) is not None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not value.is_integer():
+            return cell_text(value)
+        number = int(value)
+        return f"{number:02d}" if number < 100 else f"{number:04d}" if number < 10000 else str(number)
+    return cell_text(value)
