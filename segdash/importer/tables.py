@@ -8,7 +8,9 @@ holding all required column names; title rows above it and blank rows below are 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 
+import numpy as np
 import pandas as pd
 
 from segdash.importer import spec
@@ -358,13 +360,25 @@ def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec,
         + [(f"x{index}", index) for index in match.extras]
     )
     data: dict[str, list[object]] = {}
+    width = min((len(row) for row in body), default=0)
     for key, index in wanted:
+        # Calamine gives rectangular rows; a CSV's may be ragged.
+        if index < width:
+            cells = np.fromiter(map(itemgetter(index), body), dtype=object, count=len(body))
+        else:
+            cells = np.array([row[index] if index < len(row) else None for row in body],
+                             dtype=object)  # fmt: skip
         # Calamine and CSV both give '' for an empty cell; blank cells become None.
-        data[key] = [
-            None if (v := row[index] if index < len(row) else None) == "" or (
-                v.__class__ is str and v.isspace()) else v
-            for row in body
-        ]  # fmt: skip
+        blank = cells == ""
+        text = np.fromiter(map(type, cells), dtype=object, count=len(cells)) == str
+        if text.any():
+            # Whitespace-only cells are blank too; a column has few distinct texts.
+            others = np.flatnonzero(text & ~blank)
+            spaces = {v for v in set(cells[others]) if v.isspace()}
+            if spaces:
+                blank[others] = [cells[i] in spaces for i in others]
+        cells[blank] = None
+        data[key] = cells
     frame = pd.DataFrame(data, dtype=object)
     frame["_row"] = range(first_row, first_row + len(body))
     period_columns = {f"p{index}": period for index, period in match.year_columns.items()}
