@@ -89,18 +89,22 @@ def mapping_step(checked: FileCheck) -> None:
         if checked.matching_profiles and checked.options.is_empty:
             state[_key(sha, "profile")] = checked.matching_profiles[0]
             st.rerun()
-    with st.expander(t("map.title", file=checked.name), expanded=True, icon=":material/tune:"):
+    # Names from the file (file, sheet, headers, profile) are data: shown literally (ui.md).
+    with st.expander(t("map.title", file=ui.md(checked.name)), expanded=True,
+                     icon=":material/tune:"):  # fmt: skip
         st.caption(t("map.intro"))
         if checked.options.profile:
-            st.info(t("map.profile_used", name=checked.options.profile), icon=":material/bookmark:")
+            st.info(t("map.profile_used", name=ui.md(checked.options.profile)),
+                    icon=":material/bookmark:")  # fmt: skip
         for layout in checked.layouts:
-            st.subheader(t("map.recognised", sheet=layout.sheet, row=layout.header_row))
-            roles = pd.DataFrame(layout.roles, columns=["header", "role"])
-            roles["role"] = roles["role"].map(lambda r: t("map.ignored") if r == "ignoreras" else r)
-            ui.table(roles, {"header": t("map.col_header"), "role": t("map.col_role")},
-                     key=f"roller_{sha[:8]}_{layout.sheet}"[:60])  # fmt: skip
-            st.caption(t("map.sample"))
-            st.dataframe(layout.sample, hide_index=True, width="stretch")
+            st.subheader(t("map.recognised", sheet=ui.md(layout.sheet), row=layout.header_row))
+            roles = pd.DataFrame(layout.roles, columns=[t("map.col_header"), t("map.col_role")])
+            roles[t("map.col_role")] = roles[t("map.col_role")].map(
+                lambda r: t("map.ignored") if r == "ignoreras" else r)
+            left, right = st.columns([1, 2])
+            left.dataframe(roles, hide_index=True, width="stretch")
+            right.caption(t("map.sample"))
+            right.dataframe(layout.sample, hide_index=True, width="stretch")
         _choices(checked)
 
 
@@ -127,7 +131,7 @@ def _choices(checked: FileCheck) -> None:
     grid = st.columns(4)
     for n, header in enumerate(headers):
         grid[n % 4].selectbox(
-            t("map.role_for", header=header), ROLE_CHOICES, key=_key(sha, f"role_{n}"),
+            t("map.role_for", header=ui.md(header)), ROLE_CHOICES, key=_key(sha, f"role_{n}"),
             format_func=lambda r: r or t("map.as_recognised"),
         )  # fmt: skip
     # Keep only the rows where a breakdown column has one value (Månad, Ålder, …).
@@ -138,21 +142,21 @@ def _choices(checked: FileCheck) -> None:
         grid = st.columns(3)
         for n, header in enumerate(where_columns):
             grid[n % 3].selectbox(
-                t("map.where_for", header=header), ["", *layout.choices[header]],
+                t("map.where_for", header=ui.md(header)), ["", *layout.choices[header]],
                 key=_key(sha, f"where_{n}"), format_func=lambda v: v or t("map.all_rows"),
             )  # fmt: skip
-    left, middle, right = st.columns(3)
+    left, right = st.columns(2)
     left.selectbox(t("map.per_year"), PER_YEAR_CHOICES, key=_key(sha, "per_year"),
                    format_func=_per_year_label, help=t("map.per_year_help"))  # fmt: skip
-    middle.multiselect(t("map.sheets"), checked.sheet_names, key=_key(sha, "sheets"),
-                       placeholder=t("map.all_sheets"))  # fmt: skip
-    right.checkbox(t("map.add_districts"), key=_key(sha, "add_districts"),
-                   help=t("map.add_districts_help"))  # fmt: skip
+    right.multiselect(t("map.sheets"), checked.sheet_names, key=_key(sha, "sheets"),
+                      placeholder=t("map.all_sheets"))  # fmt: skip
+    st.checkbox(t("map.add_districts"), key=_key(sha, "add_districts"),
+                help=t("map.add_districts_help"))  # fmt: skip
     st.text_input(t("map.save_as"), key=_key(sha, "save_as"), max_chars=80,
                   help=t("map.save_as_help"))  # fmt: skip
-    command = " ".join(f"`{line}`" for line in checked.options.describe())
+    command = " ".join(checked.options.describe())
     if command:
-        st.caption(t("map.cli", options=command))
+        st.caption(t("map.cli", options=ui.md(command)))
 
 
 def _is_period_header(header: str) -> bool:
@@ -160,6 +164,11 @@ def _is_period_header(header: str) -> bool:
         return parse_stat_period(header, header=True) is not None
     except ValueError:
         return True
+
+
+def _count(key: str, n: int) -> str:
+    """'1 varning' / '3 varningar'."""
+    return t(f"{key}_one") if n == 1 else t(key, n=fmt.number(n, 0, ui.lang()))
 
 
 def _per_year_label(rule: str) -> str:
@@ -219,8 +228,12 @@ for checked in check.files:
 
 st.header(t("upload.report"))
 n_errors, n_warnings = len(check.errors), len(check.warnings)
-st.markdown(t("upload.summary", errors=fmt.number(n_errors, 0, lang),
-              warnings=fmt.number(n_warnings, 0, lang), files=len(files)))  # fmt: skip
+
+
+
+st.markdown(t("upload.summary", errors=_count("upload.n_errors", n_errors),
+              warnings=_count("upload.n_warnings", n_warnings),
+              files=_count("upload.n_files", len(files))))  # fmt: skip
 if check.issues:
     # One line per problem and column (the same problem on 400 rows is one line) …
     grouped = pd.DataFrame(
@@ -329,7 +342,7 @@ if st.button(t("upload.confirm"), type="primary", disabled=not reviewed, key="up
         done = t("upload.done", ids=", ".join(str(b) for b in result.batch_ids), summary=summary)
         saved = [f.options.save_as for f in result.check.new_files if f.options.save_as]
         st.session_state["upload_done"] = " ".join(
-            [done, *(t("upload.profile_saved", name=name) for name in saved)])
+            [done, *(t("upload.profile_saved", name=ui.md(name)) for name in saved)])
         st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
         for key in ("checked_signature", "checked", "preview", "upload_reviewed"):
             st.session_state.pop(key, None)

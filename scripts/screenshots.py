@@ -9,7 +9,8 @@ scrolls inside its main area rather than the document, so the window is made as 
 content before the picture is taken. Images are saved as palette PNGs (256 colours) when that
 is smaller, which keeps them to a few hundred kB.
 
-Files: <out>/<page>-<width>.png, e.g. docs/screenshots/oversikt-1440.png.
+Files: <out>/<page>-<width>.png, e.g. docs/screenshots/oversikt-1440.png, and the upload
+page's mapping step for a file in an official source's layout (ladda-upp-anpassa-<width>.png).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from tests.e2e.harness import (
     ANALYST_PAGES,
     PASSWORD,
     VIEW_PAGES,
+    XLSX,
     build_demo_database,
     context_options,
     exceptions_on_page,
@@ -113,6 +115,64 @@ def take(browser, url: str, path: str, width: int, out: Path, analyst: bool) -> 
         context.close()
 
 
+def sickness_absence_workbook() -> bytes:
+    """A file in Försäkringskassan's layout (not the template's), made up for the picture:
+    År, Månad, Län, Kommun, Ålder, Kön and a value column named after the measure."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "tabell"
+    sheet.append(["År", "Månad", "Län", "Kommun", "Ålder", "Kön", "Ohälsotalet"])
+    for month in ("08", "09"):
+        for area, county, base in (("Riket", "Riket", 22.3),
+                                   ("0580 Linköping", "05 Östergötlands län", 19.5)):  # fmt: skip
+            for sex, offset in (("Kvinnor och män", 0.0), ("Kvinnor", 3.1), ("Män", -2.9)):
+                sheet.append(["2024", month, county, area, "Samtliga 16-64 år", sex,
+                              round(base + offset + (0.1 if month == "09" else 0), 1)])  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option in the Streamlit selectbox with this label."""
+    box = main_area(page).get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)  # the list is virtualised: narrow it first
+    with rerun(page):
+        page.get_by_role("option", name=option, exact=True).click()
+
+
+def take_mapping_step(browser, url: str, width: int, out: Path) -> tuple[Path, int, int]:
+    """The upload page's mapping step for a Försäkringskassan file, with choices made."""
+    context = browser.new_context(**context_options(url, width, 900))
+    prepare_context(context)
+    try:
+        page = context.new_page()
+        goto(page, "/ladda-upp")
+        sign_in_on_page(page)
+        uploader = main_area(page).locator('[data-testid="stFileUploaderDropzoneInput"]')
+        with rerun(page):
+            uploader.set_input_files(files=[{"name": "ohalsotal_2024.xlsx",
+                                             "mimeType": XLSX, "buffer": sickness_absence_workbook()}])
+        choose(page, "Ohälsotalet", "Värde")
+        choose(page, "Indikator för hela filen", "OHAL – Ohälsotal")
+        choose(page, "Månad är", "09")
+        with rerun(page):
+            main_area(page).get_by_text("Lägg till okända områden som jämförelseområden").click()
+        problems = exceptions_on_page(page)
+        if problems:
+            raise RuntimeError(f"the mapping step shows a traceback:\n{problems[0]}")
+        page.mouse.move(0, 0)
+        height = fit_to_content(page, width)
+        target = out / f"ladda-upp-anpassa-{width}.png"
+        size = save_small(page.screenshot(animations="disabled", caret="hide"), target)
+        return target, height, size
+    finally:
+        context.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -138,8 +198,11 @@ def main(argv: list[str] | None = None) -> int:
                 warm_up.close()
                 pages = [(p, False) for p in VIEW_PAGES] + [(p, True) for p in ANALYST_PAGES]
                 for width in widths:
-                    for path, analyst in pages:
-                        target, height, size = take(browser, url, path, width, args.out, analyst)
+                    shots = [lambda p=path, a=analyst: take(browser, url, p, width, args.out, a)
+                             for path, analyst in pages]
+                    shots.append(lambda: take_mapping_step(browser, url, width, args.out))
+                    for shot in shots:
+                        target, height, size = shot()
                         print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
                               f"  {width}x{height}  {size / 1000:.0f} kB")  # fmt: skip
             finally:

@@ -48,7 +48,7 @@ def test_mapping_step_makes_a_foreign_layout_importable_and_saves_a_profile(anal
     at.file_uploader(key="uploader_0").set_value(("ohalsotal_2024.xlsx", sickness_file(2024), XLSX)).run()
     assert not at.exception, [e.message for e in at.exception]
     # What was recognised is shown, and what is missing is said, naming the control.
-    assert "Anpassa inläsningen: ohalsotal_2024.xlsx" in [e.label for e in at.expander]
+    assert r"Anpassa inläsningen: ohalsotal\_2024\.xlsx" in [e.label for e in at.expander]
     assert report(at) == [
         "Bladet har ingen kolumn med värden (Värde eller Value). Kolumner som kan vara värden: "
         "”Månad”, ”Ohälsotalet”. Ange vilken kolumn som håller värdena med --column "
@@ -103,3 +103,18 @@ def test_mapping_step_makes_a_foreign_layout_importable_and_saves_a_profile(anal
     next(b for b in at.button if b.label == "Importera").click().run()
     assert rows(store, "SELECT count(*) FROM current_indicator_value WHERE indicator_code = 'OHAL' "
                        "AND year = 2025") == [(6,)]  # fmt: skip
+
+
+def test_names_from_the_file_are_shown_literally_in_the_mapping_step(analyst):
+    """A header or sheet name is data: never a link, an image or HTML in a label or heading."""
+    at, _ = analyst
+    header = "![bild](http://example.org/x.png)"
+    sheet = "__fet__ <b>x<b>"
+    data = make_xlsx({sheet: [["År", "Kommun", header], ["2024", "Riket", 1.5]]})
+    at.file_uploader(key="uploader_0").set_value(("fil.xlsx", data, XLSX)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    labels = [w.label for w in at.selectbox]
+    assert r"\!\[bild\]\(http\://example\.org/x\.png\)" in labels
+    assert header not in labels
+    assert [h.value for h in at.subheader] == [
+        r"Bladet ”\_\_fet\_\_ \<b\>x\<b\>”: rubrikraden är rad 1"]

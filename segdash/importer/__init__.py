@@ -241,6 +241,8 @@ def _layout(table: Table) -> Layout:
     sample = table.frame.head(8)[columns].rename(columns=table.headers | table.extras)
     sample = sample.map(lambda v: cell_text(v) or "")  # shown as text, never parsed
     sample.columns = _unique(list(sample.columns))
+    order = [h for h in _unique([header for header, _ in table.roles]) if h in sample.columns]
+    sample = sample[order + [c for c in sample.columns if c not in order]]  # as the file has them
     choices = {}
     for key, header in table.extras.items():
         values = table.frame[key].dropna().map(cell_text).drop_duplicates()

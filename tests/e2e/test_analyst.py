@@ -177,7 +177,7 @@ def test_upload_with_errors_then_corrected_import_then_rollback(
     upload(page, files["bad"])
     main = main_area(page)
     expect(main.get_by_role("heading", name="Kontrollrapport")).to_be_visible()
-    expect(main.get_by_text("2 fel och 0 varningar i 1 filer.")).to_be_visible()
+    expect(main.get_by_text("2 fel och 0 varningar i 1 fil.")).to_be_visible()
     report = read_table(page, main.locator('[data-testid="stDataFrame"]').first)
     assert [(r["Rader"], r["Meddelande"]) for r in report] == [
         ("3", "Åtgärd 9.99 finns inte i åtgärdsplanen för 2023."),
