@@ -73,3 +73,8 @@ def long_date(value: date | datetime, lang: str = "sv") -> str:
     if isinstance(value, datetime):
         text += f" {value:%H:%M}"
     return text
+
+
+def count(n: int, one: str, many: str) -> str:
+    """'1 rad' / '3 rader' / '1 200 rader': a number with the word that agrees with it."""
+    return f"{number(n)} {one if n == 1 else many}"

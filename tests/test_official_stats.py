@@ -1237,5 +1237,35 @@ def test_an_example_source_cell_never_labels_an_imported_value(store):
     result = import_ok(store, workbook(table, name="riktig.xlsx"))
     assert rows(store, "SELECT district_code, source FROM current_indicator_value ORDER BY 1") == [
         ("Berga", "Importerad fil: riktig.xlsx"), ("Ryd", "SCB")]
-    assert ("Källan ”Exempelvärde” är förbehållen exempeldata; 1 värden får källan ”Importerad "
+    assert ("Källan ”Exempelvärde” är förbehållen exempeldata; 1 värde får källan ”Importerad "
             "fil: riktig.xlsx”.", "Data", None, "Källa", "") in warnings(result.issues)
+
+
+# --- nothing readable is dropped unsaid -----------------------------------------------------
+
+
+def test_cells_under_no_header_are_named_in_a_warning(plan_store):
+    from conftest import followup_file
+
+    result = import_ok(plan_store, followup_file([
+        ["1.1", "2022", "klar", None, None, None, "extra"],
+        [None, None, None, None, None, None, "bara här"],
+        ["1.10", "2022", "klar"],
+    ]))  # fmt: skip
+    assert warnings(result.issues) == [
+        ("Kolumn G har 2 ifyllda celler men ingen rubrik och läses inte (rad 2–3). Ge den en "
+         "rubrik om den ska läsas.", "Uppföljning", 2, "kolumn G", ""),
+        ("1 rad har innehåll bara i kolumner som inte läses och hoppas över (rad 3).",
+         "Uppföljning", 3, "", ""),
+    ]  # fmt: skip
+    assert rows(plan_store, "SELECT action_no FROM action_status ORDER BY 1") == [("1.1",),
+                                                                                 ("1.10",)]
+
+
+def test_a_csv_row_longer_than_its_header_is_said(store):
+    text = "Indikator;Område;År;Värde\nARBL;Berga;2020;1\nARBL;Ryd;2020;2;glömd anteckning\n"
+    result = import_ok(store, workbook([["Kod", "Namn"], ["ARBL", "Arbetslöshet"]], "Indikatorer",
+                                       defs=None), text_file(text, name="värden.csv"))
+    assert ("Kolumn E har 1 ifylld cell men ingen rubrik och läses inte (rad 3). Ge den en "
+            "rubrik om den ska läsas.", "värden", 3, "kolumn E", "") in warnings(result.issues)
+    assert [r[1:5] for r in stored(store)] == [("Berga", 2020, "T", 1.0), ("Ryd", 2020, "T", 2.0)]

@@ -919,7 +919,7 @@ def _drop_rows_without_area(table: Table) -> tuple[Table, list[Issue]]:
     rows = frame.loc[no_area, "_row"].tolist()
     marker = next(cell_text(v) for v in frame.loc[no_area, key] if v is not None)
     issue = table.issue(
-        WARNING, f"{fmt.number(len(rows))} rader har inget område (”{marker}”) och hoppas över: "
+        WARNING, f"{fmt.count(len(rows), 'rad', 'rader')} har inget område (”{marker}”) och hoppas över: "
         f"rad {_row_list(rows)}.", rows[0], key, str(marker))  # fmt: skip
     return replace(table, frame=frame[~no_area].reset_index(drop=True)), [issue]
 
@@ -1092,7 +1092,7 @@ def _sources(out: pd.DataFrame, table: Table, ctx: Context) -> pd.Series:
             sources = sources.where(~example, fallback)
             ctx.notes.append(table.issue(
                 WARNING, f"Källan ”{domain.EXAMPLE_SOURCE}” är förbehållen exempeldata; "
-                f"{fmt.number(int(example.sum()))} värden får källan ”{fallback}”.",
+                f"{fmt.count(int(example.sum()), 'värde', 'värden')} får källan ”{fallback}”.",
                 key="source"))  # fmt: skip
     return sources
 

@@ -13,6 +13,7 @@ from operator import itemgetter
 import numpy as np
 import pandas as pd
 
+from segdash import fmt
 from segdash.importer import spec
 from segdash.importer.issues import ERROR, WARNING, Issue, show_value
 from segdash.importer.options import ImportOptions
@@ -393,6 +394,9 @@ def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec,
         issues = _fill_merged_down(sheet, file, match, dict(wanted), headers, frame, keep)
         if sheet_spec is spec.INDICATOR_VALUES:
             issues += _footnotes(sheet, file, frame, keep, first_row)
+        unnamed = {i for i, h in match.extras.items() if h.startswith("kolumn ")}
+        read = {i for _, i in wanted} - unnamed
+        issues += _unread(sheet, file, body, first_row, read, match, keep)
         frame = frame[keep].reset_index(drop=True)
         if sheet_spec is spec.INDICATOR_VALUES and match.row_index > 0:
             issues += _fill_stub_down(file, sheet.name, frame, match.headers)
@@ -400,6 +404,45 @@ def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec,
     table = Table(file, sheet.name, sheet_spec, frame, headers, period_columns, extras,
                   header_row=match.row_index + 1)  # fmt: skip
     return table, issues
+
+
+def _unread(sheet: RawSheet, file: str, body: list[list[object]], first_row: int,
+            read: set[int], match: _HeaderMatch, keep: pd.Series) -> list[Issue]:  # fmt: skip
+    """Nothing readable is dropped unsaid: cells in a column without a header (or past the
+    header's last column), and rows whose only content is in columns that are not read."""
+    issues: list[Issue] = []
+    header = sheet.rows[match.row_index]
+    named = {i for i, cell in enumerate(header) if not is_blank(cell)}
+    width = max(map(len, body), default=0)
+    unread_rows = np.zeros(len(body), dtype=bool)
+    for col in range(width):
+        if col in read:
+            continue
+        cells = np.array([row[col] if col < len(row) else None for row in body], dtype=object)
+        filled = ~((cells == "") | pd.isna(cells))
+        if not filled.any():
+            continue
+        unread_rows |= filled
+        if col in named:
+            continue  # an unknown column: its own warning says so
+        rows = [first_row + int(i) for i in np.flatnonzero(filled)]
+        issues.append(Issue(
+            WARNING, f"Kolumn {_column_letter(col)} har {fmt.count(len(rows), 'ifylld cell', 'ifyllda celler')} men ingen "
+            f"rubrik och läses inte (rad {_ranges(rows)}). Ge den en rubrik om den ska läsas.",
+            file, sheet.name, rows[0], f"kolumn {_column_letter(col)}"))  # fmt: skip
+    dropped = np.flatnonzero(unread_rows & ~keep.to_numpy())
+    if len(dropped):
+        rows = [first_row + int(i) for i in dropped]
+        issues.append(Issue(
+            WARNING, f"{fmt.count(len(rows), 'rad', 'rader')} har innehåll bara i kolumner som inte läses och hoppas "
+            f"över (rad {_ranges(rows)}).", file, sheet.name, rows[0]))  # fmt: skip
+    return issues
+
+
+def _ranges(rows: list[int]) -> str:
+    from segdash.importer.issues import row_ranges
+
+    return row_ranges(rows)
 
 
 _STUB_KEYS = ("indicator", "district", "district_code", "sex", "year")
@@ -424,7 +467,7 @@ def _fill_stub_down(file: str, sheet: str, frame: pd.DataFrame,
         frame.loc[fill, key] = filled[fill]
         rows = frame.loc[fill, "_row"].tolist()
         issues.append(Issue(
-            WARNING, f"{len(rows)} tomma celler i kolumnen ”{headers.get(key, key)}” får värdet "
+            WARNING, f"{fmt.count(len(rows), 'tom cell', 'tomma celler')} i kolumnen ”{headers.get(key, key)}” får värdet "
             "ovanför (PX-Web skriver ett upprepat värde bara på gruppens första rad).",
             file, sheet, int(rows[0]), headers.get(key, key)))  # fmt: skip
     return issues
@@ -562,10 +605,11 @@ def recognise(sheets: list[RawSheet], file: str, is_csv: bool,
             for col, header in match.extras.items():
                 if col in match.year_columns or col in match.ambiguous_columns:
                     continue
-                text = (f"Kolumnen ”{header}” ingår inte i formatet och hoppas över." if
-                        not header.startswith("kolumn ") else
-                        f"{header.capitalize()} saknar rubrik och hoppas över.")  # fmt: skip
-                issues.append(Issue(WARNING, text, file, sheet.name, match.row_index + 1, header))
+                if header.startswith("kolumn "):
+                    continue  # no header: `_unread` names it with its rows
+                issues.append(Issue(
+                    WARNING, f"Kolumnen ”{header}” ingår inte i formatet och hoppas över.",
+                    file, sheet.name, match.row_index + 1, header))  # fmt: skip
             cells = sheet.rows[match.row_index]
             table.signature = signature(cells, match)
             table.roles = [
