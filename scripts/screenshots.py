@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from PIL import Image
 
+from tests.conftest import sickness_absence_xlsx
 from tests.e2e.harness import (
     ANALYST,
     ANALYST_PAGES,
@@ -115,26 +116,6 @@ def take(browser, url: str, path: str, width: int, out: Path, analyst: bool) -> 
         context.close()
 
 
-def sickness_absence_workbook() -> bytes:
-    """A file in Försäkringskassan's layout (not the template's), made up for the picture:
-    År, Månad, Län, Kommun, Ålder, Kön and a value column named after the measure."""
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "tabell"
-    sheet.append(["År", "Månad", "Län", "Kommun", "Ålder", "Kön", "Ohälsotalet"])
-    for month in ("08", "09"):
-        for area, county, base in (("Riket", "Riket", 22.3),
-                                   ("0580 Linköping", "05 Östergötlands län", 19.5)):  # fmt: skip
-            for sex, offset in (("Kvinnor och män", 0.0), ("Kvinnor", 3.1), ("Män", -2.9)):
-                sheet.append(["2024", month, county, area, "Samtliga 16-64 år", sex,
-                              round(base + offset + (0.1 if month == "09" else 0), 1)])  # fmt: skip
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def choose(page, label: str, option: str) -> None:
     """Pick an option in the Streamlit selectbox with this label."""
     box = main_area(page).get_by_role("combobox", name=label, exact=True)
@@ -155,7 +136,7 @@ def take_mapping_step(browser, url: str, width: int, out: Path) -> tuple[Path, i
         uploader = main_area(page).locator('[data-testid="stFileUploaderDropzoneInput"]')
         with rerun(page):
             uploader.set_input_files(files=[{"name": "ohalsotal_2024.xlsx",
-                                             "mimeType": XLSX, "buffer": sickness_absence_workbook()}])
+                                             "mimeType": XLSX, "buffer": sickness_absence_xlsx()}])
         choose(page, "Ohälsotalet", "Värde")
         choose(page, "Indikator för hela filen", "OHAL – Ohälsotal")
         choose(page, "Månad är", "09")

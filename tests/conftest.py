@@ -54,6 +54,22 @@ def make_xlsx(sheets: dict[str, list[list]]) -> bytes:
     return buffer.getvalue()
 
 
+SICKNESS_HEADER = ["År", "Månad", "Län", "Kommun", "Ålder", "Kön", "Ohälsotalet"]
+
+
+def sickness_absence_xlsx(year: int = 2024, scale: float = 1.0) -> bytes:
+    """A file in Försäkringskassan's layout, not the template's (values made up): one row per
+    month, area and sex, and the value column named after the measure."""
+    body = []
+    for month in ("08", "09"):
+        for area, county, base in (("Riket", "Riket", 22.3),
+                                   ("0580 Linköping", "05 Östergötlands län", 19.5)):  # fmt: skip
+            for sex, offset in (("Kvinnor och män", 0.0), ("Kvinnor", 3.1), ("Män", -2.9)):
+                value = round((base + offset + (0.1 if month == "09" else 0.0)) * scale, 1)
+                body.append([str(year), month, county, area, "Samtliga 16-64 år", sex, value])
+    return make_xlsx({"tabell": [SICKNESS_HEADER, *body]})
+
+
 def make_csv(text: str, encoding: str = "utf-8") -> bytes:
     """CSV bytes as a given program would save them ('utf-8-sig' for a BOM, 'cp1252', …)."""
     return text.encode(encoding)

@@ -5,23 +5,8 @@ saved as a profile that is used again for the next file with the same header."""
 from __future__ import annotations
 
 import pytest
-from conftest import make_xlsx, rows
+from conftest import make_xlsx, rows, sickness_absence_xlsx
 from test_analyst_flow import XLSX, env, sign_in, start, store_of  # noqa: F401 - env is a fixture
-
-HEADER = ["År", "Månad", "Län", "Kommun", "Ålder", "Kön", "Ohälsotalet"]
-
-
-def sickness_file(year: int, scale: float = 1.0) -> bytes:
-    """Försäkringskassan's layout: one row per month, area, sex; value named after the measure."""
-    body = []
-    for month in ("08", "09"):
-        for area, base in (("Riket", 22.3), ("0580 Linköping", 19.5)):
-            for sex, offset in (("Kvinnor och män", 0.0), ("Kvinnor", 3.1), ("Män", -2.9)):
-                value = round((base + offset + (0.1 if month == "09" else 0.0)) * scale, 1)
-                body.append([str(year), month, "05 Östergötlands län" if "Link" in area else "Riket",
-                             area, "Samtliga 16-64 år", sex, value])
-    return make_xlsx({"tabell": [HEADER, *body]})
-
 
 def selectbox_for(at, label: str):
     return next(w for w in at.selectbox if w.label == label)
@@ -45,7 +30,7 @@ def analyst(env):  # noqa: F811 - the fixture imported above
 def test_mapping_step_makes_a_foreign_layout_importable_and_saves_a_profile(analyst):
     at, store = analyst
     before = store.table_contents()
-    at.file_uploader(key="uploader_0").set_value(("ohalsotal_2024.xlsx", sickness_file(2024), XLSX)).run()
+    at.file_uploader(key="uploader_0").set_value(("ohalsotal_2024.xlsx", sickness_absence_xlsx(2024), XLSX)).run()
     assert not at.exception, [e.message for e in at.exception]
     # What was recognised is shown, and what is missing is said, naming the control.
     assert r"Anpassa inläsningen: ohalsotal\_2024\.xlsx" in [e.label for e in at.expander]
@@ -94,8 +79,16 @@ def test_mapping_step_makes_a_foreign_layout_importable_and_saves_a_profile(anal
     profiles = store.profiles()
     assert list(profiles["name"]) == ["FK ohälsotal"] and list(profiles["saved_by"]) == ["anna"]
 
+    # The history lists the profile as an import of its own, credited to the analyst.
+    at.switch_page("pages/history.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    history = at.dataframe[0].value
+    assert "Importprofil ”FK ohälsotal”" in list(history["Fil"])
+    assert "Importprofil" in list(history["Typ"])
+    at.switch_page("pages/upload.py").run()
+
     # Next year's file with the same header: the profile is offered and used at once.
-    at.file_uploader(key="uploader_1").set_value(("ohalsotal_2025.xlsx", sickness_file(2025, 1.1), XLSX)).run()
+    at.file_uploader(key="uploader_1").set_value(("ohalsotal_2025.xlsx", sickness_absence_xlsx(2025, 1.1), XLSX)).run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Importprofilen ”FK ohälsotal” passar filen och används." in at.info[0].value
     assert not at.error

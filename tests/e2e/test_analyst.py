@@ -226,3 +226,41 @@ def test_upload_with_errors_then_corrected_import_then_rollback(
     go_to(page, "Översikt")
     assert metrics(page) == before
     expect(demo_banner(page)).to_be_visible()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option in a selectbox the way a keyboard user does (the list is virtualised)."""
+    box = main_area(page).get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    with rerun(page):
+        page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_mapping_step_for_a_file_in_an_official_layout(page, server):
+    """A Försäkringskassan file: what was recognised is shown, the choices make it clean and
+    the preview appears. Nothing is imported (the other tests share this server's data)."""
+    from conftest import sickness_absence_xlsx
+
+    goto(page, "/ladda-upp")
+    sign_in(page, main_area(page))
+    main = main_area(page)
+    uploader = main.locator('[data-testid="stFileUploaderDropzoneInput"]')
+    with rerun(page):
+        uploader.set_input_files(files=[{"name": "ohalsotal_2024.xlsx", "mimeType": XLSX,
+                                         "buffer": sickness_absence_xlsx()}])  # fmt: skip
+    expect(main.get_by_text("Anpassa inläsningen: ohalsotal_2024.xlsx")).to_be_visible()
+    expect(main.get_by_text("1 fel och 4 varningar i 1 fil.")).to_be_visible()
+    expect(main.get_by_role("button", name="Importera")).to_have_count(0)
+
+    choose(page, "Ohälsotalet", "Värde")
+    choose(page, "Indikator för hela filen", "OHAL – Ohälsotal")
+    choose(page, "Månad är", "09")
+    with rerun(page):
+        main.get_by_text("Lägg till okända områden som jämförelseområden").click()
+    expect(main.get_by_text("0 fel och 5 varningar i 1 fil.")).to_be_visible()
+    expect(main.get_by_text("Samma val på kommandoraden: --indicator OHAL --column "
+                            "Värde=Ohälsotalet --where Månad=09 --add-districts")).to_be_visible()
+    assert metrics(page) == {"Nya värden": "3", "Värden som ersätts": "3",
+                             "Oförändrade värden": "0"}  # fmt: skip
+    expect(main.get_by_role("button", name="Importera")).to_be_disabled()
