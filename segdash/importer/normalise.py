@@ -34,6 +34,7 @@ from segdash.importer.values import (
     parse_number,
     parse_stat_period,
     parse_year,
+    reads_as_number,
     split_area,
     split_list,
 )
@@ -711,18 +712,7 @@ _ROLE_HEADERS = {norm_name(n) for names in spec.STAT_ALIASES.values() for n in n
 
 def _numeric_column(column: pd.Series) -> bool:
     values = column.dropna()
-    if values.empty:
-        return False
-
-    def number(value: object) -> bool:
-        if missing_marker(value) is not None:
-            return True
-        try:
-            return parse_number(value) is not None
-        except ValueError:
-            return False
-
-    return bool(values.head(200).map(number).all())
+    return not values.empty and bool(values.head(200).map(reads_as_number).all())
 
 
 def _where_key(value: object) -> str:

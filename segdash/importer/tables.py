@@ -24,8 +24,8 @@ from segdash.importer.values import (
     cell_text,
     is_blank,
     missing_marker,
-    parse_number,
     parse_stat_period,
+    reads_as_number,
 )
 
 HEADER_SCAN_ROWS = 30
@@ -282,15 +282,6 @@ def _is_period(value: object) -> bool:
         return False
 
 
-def _is_number(value: object) -> bool:
-    if missing_marker(value) is not None:
-        return True
-    try:
-        return parse_number(value) is not None
-    except ValueError:
-        return False
-
-
 def _infer_blank_headers(sheet: RawSheet, index: int, match: _HeaderMatch) -> None:
     """PX-Web's stub columns (period, region) often have no header: tell them by content."""
     cells = sheet.rows[index]
@@ -305,7 +296,7 @@ def _infer_blank_headers(sheet: RawSheet, index: int, match: _HeaderMatch) -> No
         if "year" not in match.columns and not match.year_columns and all(map(_is_period, sample)):
             match.columns["year"] = col
             match.headers["year"] = label
-        elif "district" not in match.columns and not any(map(_is_number, sample)):
+        elif "district" not in match.columns and not any(map(reads_as_number, sample)):
             match.columns["district"] = col
             match.headers["district"] = label
         else:
@@ -320,7 +311,7 @@ def _infer_value_column(sheet: RawSheet, index: int, match: _HeaderMatch) -> Non
         col for col, header in match.extras.items()
         if col < len(cells) and not is_blank(cells[col])
         and (sample := _column_sample(sheet, index, col))
-        and all(map(_is_number, sample)) and not all(missing_marker(v) for v in sample)
+        and all(map(reads_as_number, sample)) and not all(missing_marker(v) for v in sample)
     ]  # fmt: skip
     if len(candidates) != 1:
         match.unknown = [match.extras[c] for c in candidates]  # said in the error
@@ -482,7 +473,7 @@ def _footnotes(sheet: RawSheet, file: str, frame: pd.DataFrame, keep: pd.Series,
     pos = len(frame) - 1
     while pos >= 0:
         filled = [c for c in sheet.rows[first_row - 1 + pos] if not is_blank(c)]
-        if len(filled) > 1 or (filled and _is_number(filled[0])):
+        if len(filled) > 1 or (filled and reads_as_number(filled[0])):
             break
         if filled:
             notes.append(pos)

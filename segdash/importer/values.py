@@ -385,3 +385,13 @@ def official_code(value: object) -> str | None:
         number = int(value)
         return f"{number:02d}" if number < 100 else f"{number:04d}" if number < 10000 else str(number)
     return cell_text(value)
+
+
+def reads_as_number(value: object) -> bool:
+    """True for a number as analysts write one, or a missing-value marker in its place."""
+    if missing_marker(value) is not None:
+        return True
+    try:
+        return parse_number(value) is not None
+    except ValueError:
+        return False
