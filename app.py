@@ -4,12 +4,16 @@ Every page is registered with st.navigation so that any URL resolves, but the me
 analyst pages only to signed-in analysts, and those pages refuse everyone else themselves.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from segdash import ui
 
-# No page_icon: a material-icon favicon would be fetched from a font CDN by every browser.
-st.set_page_config(page_title="segdash", layout="wide")
+# A favicon of our own, served by the app: without one, Streamlit makes each page's material
+# icon the favicon, which every browser then fetches from a font CDN (a third-party request).
+FAVICON = Path(__file__).resolve().parent / "segdash" / "assets" / "favicon.png"
+st.set_page_config(page_title="segdash", layout="wide", page_icon=str(FAVICON))
 
 store = ui.get_store()
 ui.refresh_revision()

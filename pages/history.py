@@ -71,8 +71,13 @@ def confirm(batch_id: int, file_name: str, activate: bool) -> None:
         yes, no = st.columns(2)
         if yes.button(t("history.yes"), type="primary", key="history_yes"):
             _forget_pending()
+            # A dialog reruns on its own, without the page's guard: check who is signed in now.
+            actor = ui.current_analyst()
+            if actor is None:
+                st.session_state["history_error"] = t("auth.refused")
+                st.rerun()
             try:
-                store.set_batch_state(batch_id, activate, who)
+                store.set_batch_state(batch_id, activate, actor)
             except StoreError as exc:
                 st.session_state["history_error"] = str(exc)
                 st.rerun()

@@ -333,6 +333,7 @@ for (name, _), tab in zip(tabs, st.tabs([label for _, label in tabs]) if tabs el
 
 reviewed = st.checkbox(t("upload.confirm_check"), key="upload_reviewed")
 if st.button(t("upload.confirm"), type="primary", disabled=not reviewed, key="upload_confirm"):
+    who = ui.require_analyst()  # again, at the moment of the write
     with st.spinner(t("upload.reading")):
         result = import_files(store, files, who, limits=limits)
     if result.status == "imported":

@@ -14,8 +14,8 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
 
@@ -90,29 +90,70 @@ def add_analyst(name: str, password: str, path: Path | None = None) -> bool:
     return is_new
 
 
-@dataclass
 class Throttle:
-    """Slows down repeated failed sign-ins per user name: 1, 2, 4 … seconds, at most `cap`."""
+    """Slows down repeated failed sign-ins: 1, 2, 4 … seconds (at most `cap_seconds`), per
+    user name and per client address, whichever has failed more.
 
-    base_seconds: float = 1.0
-    cap_seconds: float = 30.0
+    It lives in the process, not in a Streamlit cache, so no client can reset it (Streamlit's
+    "clear cache" message empties those). It is bounded: the least recently failed keys are
+    forgotten first. Attempts on one key queue behind each other, so parallel guesses wait in
+    turn, and at most `parallel_checks` password hashes (64 MiB each) are computed at once.
+    """
 
-    def __post_init__(self) -> None:
-        self._failures: dict[str, int] = {}
+    def __init__(self, base_seconds: float = 1.0, cap_seconds: float = 30.0,
+                 max_keys: int = 10_000, parallel_checks: int = 2,
+                 sleep: Callable[[float], None] | None = None) -> None:  # fmt: skip
+        self.base_seconds = base_seconds
+        self.cap_seconds = cap_seconds
+        self.max_keys = max_keys
+        self._sleep = sleep
+        self._failures: OrderedDict[str, int] = OrderedDict()
+        self._locks: OrderedDict[str, threading.Lock] = OrderedDict()
         self._lock = threading.Lock()
+        self.checks = threading.BoundedSemaphore(parallel_checks)
 
-    def delay_for(self, name: str) -> float:
+    @staticmethod
+    def keys(name: str, address: str | None) -> list[str]:
+        keys = ["name:" + name.strip().casefold()[:MAX_NAME_CHARS]]
+        if address:
+            keys.append("address:" + address[:64])
+        return keys
+
+    def delay_for(self, name: str, address: str | None = None) -> float:
         with self._lock:
-            failures = self._failures.get(name.casefold(), 0)
+            failures = max(self._failures.get(k, 0) for k in self.keys(name, address))
         return 0.0 if failures == 0 else min(self.base_seconds * 2 ** (failures - 1), self.cap_seconds)
 
-    def failed(self, name: str) -> None:
+    def failed(self, name: str, address: str | None = None) -> None:
         with self._lock:
-            self._failures[name.casefold()] = self._failures.get(name.casefold(), 0) + 1
+            for key in self.keys(name, address):
+                self._failures[key] = self._failures.pop(key, 0) + 1
+            while len(self._failures) > self.max_keys:
+                self._failures.popitem(last=False)
 
-    def succeeded(self, name: str) -> None:
+    def succeeded(self, name: str, address: str | None = None) -> None:
         with self._lock:
-            self._failures.pop(name.casefold(), None)
+            self._failures.pop(self.keys(name, address)[0], None)
+
+    def __len__(self) -> int:
+        return len(self._failures)
+
+    def attempt(self, name: str, address: str | None = None) -> threading.Lock:
+        """The lock that one attempt on this user name holds from its wait to its answer."""
+        key = self.keys(name, address)[0]
+        with self._lock:
+            lock = self._locks.pop(key, None) or threading.Lock()
+            self._locks[key] = lock
+            while len(self._locks) > self.max_keys:
+                self._locks.popitem(last=False)
+        return lock
+
+    def wait(self, name: str, address: str | None = None) -> None:
+        (self._sleep or time.sleep)(self.delay_for(name, address))
+
+
+MAX_NAME_CHARS = 100
+MAX_PASSWORD_CHARS = 200
 
 
 def throttle_from_env() -> Throttle:
@@ -124,30 +165,47 @@ def throttle_from_env() -> Throttle:
     return Throttle(base_seconds=base)
 
 
-def verify(name: str, password: str, throttle: Throttle, path: Path | None = None) -> bool:
+_shared: Throttle | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_throttle() -> Throttle:
+    """The process's one throttle (created on first use, from SEGDASH_SIGNIN_DELAY)."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = throttle_from_env()
+        return _shared
+
+
+def verify(name: str, password: str, throttle: Throttle, path: Path | None = None,
+           address: str | None = None) -> bool:  # fmt: skip
     """Check a local sign-in. Every failure waits longer before answering and is logged."""
-    name = name.strip()
-    time.sleep(throttle.delay_for(name))
-    analysts = _load(path or analysts_path())
-    record = analysts.get(name)
-    ok = False
-    if record is not None:
-        try:
-            ok = _hasher.verify(record["password_hash"], password)
-        except (VerificationError, InvalidHashError, KeyError):
-            ok = False
-    else:
-        # Spend the same time as a real check, so a wrong name can't be told from a wrong password.
-        try:
-            _hasher.verify(_DUMMY_HASH, password)
-        except VerificationError:
-            pass
-    if ok:
-        throttle.succeeded(name)
-        log.info("analyst signed in: %s", name)
-    else:
-        throttle.failed(name)
-        log.warning("failed sign-in for user name %r", name[:64])
+    name = name.strip()[:MAX_NAME_CHARS]
+    password = password[:MAX_PASSWORD_CHARS]
+    with throttle.attempt(name, address):
+        throttle.wait(name, address)
+        analysts = _load(path or analysts_path())
+        record = analysts.get(name)
+        ok = False
+        with throttle.checks:
+            if record is not None:
+                try:
+                    ok = _hasher.verify(record["password_hash"], password)
+                except (VerificationError, InvalidHashError, KeyError):
+                    ok = False
+            else:
+                # The same time as a real check: a wrong name can't be told from a wrong password.
+                try:
+                    _hasher.verify(_DUMMY_HASH, password)
+                except VerificationError:
+                    pass
+        if ok:
+            throttle.succeeded(name, address)
+            log.info("analyst signed in: %s", name)
+        else:
+            throttle.failed(name, address)
+            log.warning("failed sign-in for user name %r", name[:64])
     return ok
 
 

@@ -172,6 +172,8 @@ SV: dict[str, str] = {
     "auth.signed_in_as": "Inloggad som {name}",
     "auth.not_on_list": "Kontot finns inte på listan över analytiker.",
     "auth.wrong": "Fel användarnamn eller lösenord.",
+    "auth.removed": "Kontot finns inte längre, så du har loggats ut.",
+    "auth.idle": "Du har loggats ut efter en stunds inaktivitet. Logga in igen.",
     "auth.refused": "Den här sidan är bara för analytiker. Logga in som analytiker för att se den.",
     "auth.not_configured": (
         "Uppladdning från webben är avstängd eftersom ingen inloggning är inställd. Lägg till en "
@@ -336,6 +338,10 @@ SV: dict[str, str] = {
     "export.xlsx": "Excel",
     "export.csv": "CSV",
     "export.help": "Ladda ner tabellen",
+    "error.db_unavailable": (
+        "Databasen kan inte öppnas just nu. Försök igen om en stund; om felet står kvar, "
+        "kontakta den som driver segdash (detaljerna finns i serverns logg)."
+    ),
     "error.db": "Databasen kunde inte öppnas",
 }
 
@@ -501,6 +507,8 @@ EN: dict[str, str] = {
     "auth.signed_in_as": "Signed in as {name}",
     "auth.not_on_list": "This account is not on the list of analysts.",
     "auth.wrong": "Wrong user name or password.",
+    "auth.removed": "The account no longer exists, so you have been signed out.",
+    "auth.idle": "You were signed out after a while without activity. Sign in again.",
     "auth.refused": "This page is for analysts only. Sign in as an analyst to see it.",
     "auth.not_configured": (
         "Uploading from the web is off because no sign-in is set up. Add an analyst with "
@@ -666,6 +674,10 @@ EN: dict[str, str] = {
     "export.xlsx": "Excel",
     "export.csv": "CSV",
     "export.help": "Download the table",
+    "error.db_unavailable": (
+        "The database cannot be opened just now. Try again in a while; if the error remains, "
+        "contact whoever runs segdash (the details are in the server's log)."
+    ),
     "error.db": "The database could not be opened",
 }
 

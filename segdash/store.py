@@ -186,6 +186,27 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+@contextmanager
+def _private_files() -> Iterator[None]:
+    """Files DuckDB creates meanwhile (the database, its WAL) are readable by the owner only:
+    they hold every import, and who made it."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _make_private(path: Path) -> None:
+    """An existing database file (made before this rule, or copied in) gets mode 0600 too."""
+    for file in (path, path.with_name(path.name + ".wal")):
+        try:
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except OSError:  # not ours to change (a read-only mount): reading still works
+            pass
+
+
 def _translate_open_error(path: str, exc: Exception) -> StoreError:
     text = str(exc)
     pid = re.search(r"PID (\d+)", text)
@@ -216,14 +237,18 @@ class Store:
         if self.path != ":memory:" and not self.path.startswith("md:"):
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._con = duckdb.connect(self.path)
+            with _private_files():
+                self._con = duckdb.connect(self.path)
         except (duckdb.IOException, duckdb.InvalidInputException, duckdb.SerializationException) as exc:
             raise _translate_open_error(self.path, exc) from None
         except duckdb.Error as exc:
             raise _translate_open_error(self.path, exc) from None
+        if self.path != ":memory:" and not self.path.startswith("md:"):
+            _make_private(Path(self.path))
         self._write_lock = threading.RLock()
         try:
-            self._migrate()
+            with _private_files():  # the migration's first statement makes the WAL
+                self._migrate()
         except StoreError:
             self._con.close()
             raise
@@ -301,7 +326,7 @@ class Store:
 
     def write(self, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """Run fn(cursor) under the write lock inside one transaction; all or nothing."""
-        with self._write_lock:
+        with self._write_lock, _private_files():  # the WAL file DuckDB makes: owner only
             cur = self._con.cursor()
             try:
                 cur.begin()

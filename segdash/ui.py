@@ -8,7 +8,11 @@ shows the new data at once.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import threading
+import time
 from collections.abc import Callable, Sequence
 
 import pandas as pd
@@ -19,6 +23,8 @@ from segdash.queries import Filters
 from segdash.seed import ensure_demo
 from segdash.store import Store, StoreError, db_path_from_env
 
+log = logging.getLogger(__name__)
+
 LANG_KEY = "lang"
 FILTERS_KEY = "segdash_filters"
 _URL_KEYS = {"period": "period", "districts": "district", "areas": "area", "offices": "office"}
@@ -27,28 +33,36 @@ _URL_KEYS = {"period": "period", "districts": "district", "areas": "area", "offi
 # --- the database ------------------------------------------------------------------------
 
 
-@st.cache_resource(show_spinner=False)
+# One handle per database file and process, held here rather than in a Streamlit cache: any
+# client can ask Streamlit to clear its caches, and a second handle would bring a second write
+# lock (two writers at once).
+_stores: dict[str, Store] = {}
+_stores_lock = threading.Lock()
+
+
 def _open_store(path: str) -> Store:
-    store = Store(path)
-    ensure_demo(store)
-    return store
-
-
-_opened: set[str] = set()
+    with _stores_lock:
+        store = _stores.get(path)
+        if store is None:
+            store = Store(path)
+            ensure_demo(store)
+            _stores[path] = store
+        return store
 
 
 def get_store() -> Store:
     """The process's database handle; stops the page with a clear message if it can't open."""
     path = db_path_from_env()
     try:
-        if path in _opened:  # the common case: no spinner, just the cached handle
-            return _open_store(path)
+        if path in _stores:  # the common case: no spinner, just the handle
+            return _stores[path]
         with st.spinner("Öppnar databasen …"):
-            store = _open_store(path)
-        _opened.add(path)
-        return store
+            return _open_store(path)
     except StoreError as exc:
-        st.error(str(exc), icon=":material/error:")
+        # The details (the file's path, another process's id) are for the operator's log, not
+        # for every visitor.
+        log.error("the database could not be opened: %s", exc)
+        st.error(t("error.db_unavailable"), icon=":material/error:")
         st.stop()
         raise  # unreachable: st.stop() ends the script run
 
@@ -317,9 +331,27 @@ def period_labels(periods: Sequence[str]) -> dict[str, str]:
 ANALYST_KEY = "segdash_analyst"
 
 
-@st.cache_resource(show_spinner=False)
 def _throttle() -> auth.Throttle:
-    return auth.throttle_from_env()
+    return auth.shared_throttle()  # the process's own: not in a cache a client can clear
+
+
+LAST_SEEN_KEY = "segdash_last_seen"
+
+
+def idle_limit_seconds() -> float:
+    """SEGDASH_IDLE_MINUTES (default 30): an analyst idle this long is signed out."""
+    raw = os.environ.get("SEGDASH_IDLE_MINUTES", "30")
+    try:
+        return max(float(raw), 0.0) * 60
+    except ValueError:
+        return 30 * 60.0
+
+
+def _client_address() -> str | None:
+    try:
+        return st.context.ip_address
+    except Exception:  # noqa: BLE001 - not in a browser session (tests, bare mode)
+        return None
 
 
 def auth_mode() -> str:
@@ -347,17 +379,33 @@ def current_analyst() -> str | None:
             return str(st.user.get("email"))
         return None
     if mode == "local":
-        return st.session_state.get(ANALYST_KEY)
+        name = st.session_state.get(ANALYST_KEY)
+        if name is None:
+            return None
+        # Checked on every run (and so at every write): an account removed from the file, or
+        # a session idle past the limit, is signed out at its next interaction.
+        now = time.time()
+        idle = now - st.session_state.get(LAST_SEEN_KEY, now)
+        if name not in auth.analyst_names() or idle > idle_limit_seconds():
+            reason = "auth.removed" if name not in auth.analyst_names() else "auth.idle"
+            st.session_state.pop(ANALYST_KEY, None)
+            st.session_state.pop(LAST_SEEN_KEY, None)
+            st.session_state["segdash_signed_out"] = reason
+            return None
+        st.session_state[LAST_SEEN_KEY] = now
+        return name
     return None
 
 
 def _local_sign_in_form(key: str) -> None:
     with st.form(key=key, clear_on_submit=True, enter_to_submit=True):
-        name = st.text_input(t("auth.name"), key=f"{key}_name")
-        password = st.text_input(t("auth.password"), type="password", key=f"{key}_password")
+        name = st.text_input(t("auth.name"), key=f"{key}_name", max_chars=auth.MAX_NAME_CHARS)
+        password = st.text_input(t("auth.password"), type="password", key=f"{key}_password",
+                                 max_chars=auth.MAX_PASSWORD_CHARS)  # fmt: skip
         if st.form_submit_button(t("auth.sign_in"), type="primary"):
-            if auth.verify(name, password, _throttle()):
+            if auth.verify(name, password, _throttle(), address=_client_address()):
                 st.session_state[ANALYST_KEY] = name.strip()
+                st.session_state[LAST_SEEN_KEY] = time.time()
                 st.rerun()
             else:
                 st.error(t("auth.wrong"), icon=":material/lock:")
@@ -386,6 +434,8 @@ def sign_in_box() -> None:
                 del st.session_state[ANALYST_KEY]
                 st.rerun()
         else:
+            if reason := st.session_state.pop("segdash_signed_out", None):
+                st.warning(t(reason), icon=":material/logout:")
             with st.expander(t("auth.sign_in")):
                 _local_sign_in_form("sidebar_sign_in")
 

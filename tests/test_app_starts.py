@@ -14,6 +14,7 @@ import pytest
 from conftest import HELD_MESSAGE
 from streamlit.testing.v1 import AppTest
 
+from segdash import i18n
 from segdash.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,10 +73,23 @@ def test_streamlit_run_serves_the_app(demo_db):
         server.wait(timeout=20)
 
 
-def test_database_held_by_another_process_is_said_clearly(held_db, monkeypatch):
+def test_database_held_by_another_process_is_said_without_details(held_db, monkeypatch, caplog):
+    """Every visitor learns that the database is unavailable; only the log says which file and
+    which process (a path and a PID are no business of a viewer's)."""
     path, pid = held_db
     monkeypatch.setenv("SEGDASH_DB", str(path))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.run()
+    with caplog.at_level("ERROR", logger="segdash.ui"):
+        at.run()
     assert not at.exception
-    assert [e.value for e in at.error] == [HELD_MESSAGE.format(path=path, pid=pid)]
+    assert [e.value for e in at.error] == [i18n.SV["error.db_unavailable"]]
+    assert str(path) not in at.error[0].value and str(pid) not in at.error[0].value
+    assert HELD_MESSAGE.format(path=path, pid=pid) in caplog.text
+
+
+def test_the_server_shows_no_traceback_to_visitors():
+    """Streamlit's own setting, read from the project's config as `streamlit run` reads it."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"

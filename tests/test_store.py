@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 import pytest
-from conftest import HELD_MESSAGE
+from conftest import HELD_MESSAGE, import_ok, plan_file
 
 from segdash import domain
 from segdash.store import SCHEMA_VERSION, Store, StoreError
@@ -204,3 +204,22 @@ def test_revision_changes_on_import_and_rollback(db):
     r1 = db.revision()
     db.set_batch_state(batch, False, "t")
     assert r0 < r1 < db.revision()
+
+
+def test_database_files_are_readable_by_their_owner_only(tmp_path):
+    """The database and its WAL hold every import and who made it: mode 0600, not 0644."""
+    import stat
+
+    path = tmp_path / "privat.duckdb"
+    with Store(path) as db:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        import_ok(db, plan_file())
+        wal = path.with_name(path.name + ".wal")
+        if wal.exists():
+            assert stat.S_IMODE(wal.stat().st_mode) == 0o600
+    older = tmp_path / "äldre.duckdb"
+    with Store(older):
+        pass
+    older.chmod(0o644)  # a file from before this rule
+    with Store(older):
+        assert stat.S_IMODE(older.stat().st_mode) == 0o600

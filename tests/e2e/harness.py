@@ -274,8 +274,8 @@ def is_local(url: str) -> bool:
 
 
 def prepare_context(context) -> None:
-    """Init scripts, and nothing leaves 127.0.0.1: the app's favicon (a material icon) would
-    otherwise be fetched from fonts.gstatic.com on every page."""
+    """Init scripts, and nothing leaves 127.0.0.1 (test_own_host_only.py proves that the app
+    asks for nothing elsewhere; blocking here keeps every other test off the network too)."""
     context.add_init_script(RUN_COUNTER_JS)
     context.add_init_script(NO_SAVE_PICKER_JS)
     context.route("**/*", lambda route: route.continue_() if is_local(route.request.url)

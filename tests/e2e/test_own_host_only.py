@@ -1,0 +1,29 @@
+"""No request leaves the app's own host: no CDN fonts, icons or favicons, on any page, for a
+viewer or an analyst. (Every test context also blocks such requests; this test records them,
+so that one made by the app is a failure here, not a silent block.)"""
+
+from __future__ import annotations
+
+import pytest
+
+from .harness import ANALYST, ANALYST_PAGES, PASSWORD, VIEW_PAGES, goto, is_local, main_area, rerun
+
+pytestmark = pytest.mark.e2e
+
+
+def test_no_page_makes_the_browser_ask_another_host(page):
+    elsewhere: list[str] = []
+    page.on("request", lambda request: None if is_local(request.url)
+            else elsewhere.append(request.url))  # fmt: skip
+    for path in VIEW_PAGES:
+        goto(page, "/" if path == "oversikt" else f"/{path}")
+    goto(page, "/ladda-upp")
+    form = main_area(page).locator('[data-testid="stForm"]')
+    form.get_by_label("Användarnamn").fill(ANALYST)
+    form.get_by_label("Lösenord", exact=True).fill(PASSWORD)
+    with rerun(page):
+        form.get_by_role("button", name="Logga in").click()
+    for path in ANALYST_PAGES:
+        goto(page, f"/{path}")
+    page.wait_for_timeout(500)  # a favicon is asked for after the page is drawn
+    assert elsewhere == []
