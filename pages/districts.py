@@ -28,7 +28,7 @@ elif from_sidebar and st.session_state.get("district_sidebar_seen") != from_side
     st.session_state["district_pick"] = from_sidebar
 st.session_state["district_sidebar_seen"] = from_sidebar
 chosen = st.pills(t("districts.choose"), focus, selection_mode="multi", key="district_pick",
-                  format_func=names.get) or focus[:1]  # fmt: skip
+                  format_func=lambda d: ui.md(names.get(d, d))) or focus[:1]  # fmt: skip
 st.query_params["omrade"] = chosen
 
 trends = {d: ui.query("indicator_trends", d) for d in chosen}
@@ -63,11 +63,11 @@ if filters.period is not None:
     columns = st.columns(len(chosen))
     for column, district in zip(columns, chosen, strict=True):
         with column:
-            st.header(t("districts.actions", district=names[district]))
+            st.header(ui.tm("districts.actions", district=names[district]))
             narrowed = Filters(filters.period, (district,), filters.areas, filters.offices)
             actions = ui.query("action_status", narrowed, None)
             if actions.empty:
-                st.write(t("districts.no_actions", district=names[district]))
+                st.write(ui.tm("districts.no_actions", district=names[district]))
                 continue
             actions = actions.assign(status_label=actions["status"].map(ui.status_text))
             ui.table(actions, {"action_no": t("col.action_no"), "title": t("col.title"),
@@ -94,7 +94,7 @@ def trend_label(value) -> str:
 columns = st.columns(len(chosen))
 for column, district in zip(columns, chosen, strict=True):
     with column:
-        st.header(t("districts.indicators", district=names[district]))
+        st.header(ui.tm("districts.indicators", district=names[district]))
         frame = trends[district].copy()
         if frame.empty:
             st.write(t("empty.no_indicators"))
@@ -123,7 +123,7 @@ default_area = int(url_area) if url_area and url_area.isdigit() and int(url_area
 if "district_area" not in st.session_state:
     st.session_state["district_area"] = default_area
 area = st.pills(t("indicators.area"), area_options, key="district_area",
-                format_func=lambda n: f"{n}. {area_names[n]}") or area_options[0]  # fmt: skip
+                format_func=lambda n: f"{n}. {ui.md(area_names[n])}") or area_options[0]  # fmt: skip
 st.query_params["uo"] = str(area)
 
 compare = [*focus, domain.MUNICIPALITY]

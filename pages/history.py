@@ -66,8 +66,8 @@ def confirm(batch_id: int, file_name: str, activate: bool) -> None:
     # dialog fragment (browser) and on a full rerun (tests).
     @st.dialog(title, on_dismiss=_forget_pending)
     def dialog() -> None:
-        st.write(t("history.confirm_restore" if activate else "history.confirm_rollback",
-                   id=batch_id, file=file_name))  # fmt: skip
+        st.write(ui.tm("history.confirm_restore" if activate else "history.confirm_rollback",
+                       id=batch_id, file=file_name))  # fmt: skip
         yes, no = st.columns(2)
         if yes.button(t("history.yes"), type="primary", key="history_yes"):
             _forget_pending()

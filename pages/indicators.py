@@ -42,7 +42,7 @@ with right:
 
 values = ui.query("indicator_values", code, (), None)
 if values["value"].notna().sum() == 0:
-    st.info(t("empty.no_values", indicator=meta["name"]), icon=":material/upload_file:")
+    st.info(ui.tm("empty.no_values", indicator=meta["name"]), icon=":material/upload_file:")
     st.stop()
 
 districts_present = values.drop_duplicates("district")

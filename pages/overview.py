@@ -98,7 +98,7 @@ for pick, names, column in ((area_pick, area_names, "area_no"),
     actions = ui.query("action_status", filters, None)
     actions = actions[actions[column].astype(str) == str(pick)].copy()
     actions["status_label"] = actions["status"].map(ui.status_text)
-    st.header(t("overview.selected", group=names.get(pick, pick)))
+    st.header(ui.tm("overview.selected", group=names.get(pick, pick)))
     ui.table(actions, ACTION_COLUMNS, {"progress": 0}, key=f"actions_{column}_{pick}")
 
 st.header(t("overview.over_time"))

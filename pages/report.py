@@ -52,7 +52,7 @@ revision = store.revision()
 try:
     report = report_content(store.path, revision, period, scope, lang)
 except reports.ReportError as exc:
-    st.error(str(exc), icon=":material/error:")
+    st.error(ui.md(exc), icon=":material/error:")
     st.stop()
 name = f"uppfoljning_{period}" + (f"_{value}" if value is not None else "")
 word, pdf, _ = st.columns([1, 1, 3])

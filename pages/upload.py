@@ -338,7 +338,7 @@ if st.button(t("upload.confirm"), type="primary", disabled=not reviewed, key="up
         result = import_files(store, files, who, limits=limits)
     if result.status == "imported":
         summary = ", ".join(
-            f"{f.name}: {fmt.number(f.row_count, 0, lang)}" for f in result.check.new_files
+            f"{ui.md(f.name)}: {fmt.number(f.row_count, 0, lang)}" for f in result.check.new_files
         )
         done = t("upload.done", ids=", ".join(str(b) for b in result.batch_ids), summary=summary)
         saved = [f.options.save_as for f in result.check.new_files if f.options.save_as]
@@ -352,5 +352,5 @@ if st.button(t("upload.confirm"), type="primary", disabled=not reviewed, key="up
     # The data changed between the check and the confirm (another import): show why.
     st.session_state["checked"] = result.check
     st.session_state.pop("checked_signature", None)
-    st.error(t("upload.failed", error="; ".join(i.message for i in result.check.errors[:5])
+    st.error(t("upload.failed", error="; ".join(ui.md(i.message) for i in result.check.errors[:5])
                or t("upload.all_imported")), icon=":material/error:")  # fmt: skip

@@ -14,8 +14,8 @@ district key in each trace's `meta`, so a selection event maps back to data.
 
 from __future__ import annotations
 
+import html
 import textwrap
-
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -66,7 +66,7 @@ def _figure(title: str, *, height: int | None = None) -> go.Figure:
         paper_bgcolor="white",
         plot_bgcolor="white",
         title=dict(
-            text=title, x=0, xref="paper", xanchor="left",
+            text=plain(title), x=0, xref="paper", xanchor="left",
             y=1, yref="container", yanchor="top", pad=dict(t=12), font=dict(size=18),
         ),  # fmt: skip
         legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
@@ -149,11 +149,19 @@ def _stacked_status_traces(
     return labels, traces
 
 
+def plain(text: object) -> str:
+    """Text from the data as plotly shows it literally: plotly reads `<a href>`, `<b>`, `<br>`
+    and friends in every label, so `<`, `>` and `&` become entities."""
+    return html.escape(str(text), quote=False)
+
+
 def _label(labels: Mapping, key, width: int = 38) -> str:
-    """The caller's label for a key (the key itself when the mapping has none), wrapped onto
-    lines of about `width` characters so long names don't squeeze the plot."""
+    """The caller's label for a key (the key itself when the mapping has none), shown as plain
+    text and wrapped onto lines of about `width` characters so long names don't squeeze the
+    plot."""
     text = str(labels.get(key, key))
-    return "<br>".join(textwrap.wrap(text, width, break_long_words=False)) or text
+    lines = textwrap.wrap(text, width, break_long_words=False) or [text]
+    return "<br>".join(plain(line) for line in lines)
 
 
 def _category_axis(labels: Sequence[str], **extra) -> dict:
@@ -163,7 +171,7 @@ def _category_axis(labels: Sequence[str], **extra) -> dict:
 
 def _unit_suffix(unit: str | None) -> str:
     """What follows a number in hover and text: '12,3 %' or '4,0 per 1 000 inv.'."""
-    return f"{fmt.NBSP}{unit}" if unit else ""
+    return f"{fmt.NBSP}{plain(unit)}" if unit else ""
 
 
 def _number_or_none(values: pd.Series) -> list[float | None]:
@@ -291,7 +299,7 @@ def indicator_lines(
                 go.Scatter(
                     x=[int(y) for y in with_target.index],
                     y=with_target.astype(float).tolist(),
-                    name=f"{target_label} {label}",
+                    name=f"{plain(target_label)} {label}",
                     mode="markers",
                     marker=dict(
                         color=colour, symbol=TARGET_SYMBOL, size=14,
@@ -306,7 +314,7 @@ def indicator_lines(
         xaxis.update(dtick=1, tick0=years[0])
     fig.update_layout(
         xaxis=xaxis,
-        yaxis=dict(title=dict(text=unit or "")),
+        yaxis=dict(title=dict(text=plain(unit or ""))),
         hovermode="closest",
     )
     return fig
@@ -408,7 +416,7 @@ def latest_vs_target(
             )
         )
     fig.update_layout(
-        xaxis=dict(title=dict(text=unit or ""), rangemode="tozero"),
+        xaxis=dict(title=dict(text=plain(unit or "")), rangemode="tozero"),
         yaxis=_category_axis(labels, autorange="reversed"),
     )
     return fig

@@ -257,10 +257,30 @@ def require_follow_up(filters: Filters) -> None:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+# Markdown also turns bare addresses into links ("www.x.se", "https://…", "namn@x.se"): an
+# invisible word joiner inside the word keeps them text.
+_AUTOLINK = re.compile(r"(?i)(?<![\w])(h)(ttps?)|(?<![\w])(w)(ww)|(f)(tp)|(m)(ailto)|(@)")
+_WORD_JOINER = "\u2060"
+
+
+def _break_autolink(match: re.Match) -> str:
+    groups = [g for g in match.groups() if g is not None]
+    if groups == ["@"]:
+        return _WORD_JOINER + "@"
+    return groups[0] + _WORD_JOINER + groups[1]
+
+
 def md(text: object) -> str:
     """Text from the data (titles, names) made safe to put inside markdown: shown literally,
-    never as a link, emphasis, heading or HTML."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    never as a link, emphasis, heading, image or HTML, and no bare address becomes a link."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    return _AUTOLINK.sub(_break_autolink, escaped)
+
+
+def tm(key: str, **values: object) -> str:
+    """A translated text for a markdown element, every interpolated value from the data shown
+    literally (see `md`)."""
+    return t(key, **{name: md(value) for name, value in values.items()})
 
 
 def demo_banner(store: Store) -> None:

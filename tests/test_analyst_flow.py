@@ -146,7 +146,8 @@ def test_upload_preview_confirm_duplicate_rollback_and_restore(env):
     batches = store.batches()
     new_batch = int(batches["batch_id"].iloc[0])
     assert batches["imported_by"].iloc[0] == "anna"
-    assert at.success[0].value == f"Importerat som import {new_batch}: uppföljning.xlsx: 2."
+    # The file name is data: escaped for markdown (it shows as uppföljning.xlsx).
+    assert at.success[0].value == f"Importerat som import {new_batch}: uppföljning\\.xlsx: 2."
 
     # The overview shows the new numbers at once.
     after = q.key_figures(store, Filters(period="2023"))["statuses"].set_index("status")["count"]

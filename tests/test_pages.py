@@ -48,8 +48,9 @@ def main_headers(at: AppTest) -> list[str]:
 
 
 def plain(markdown: str) -> str:
-    """Markdown source as it reads on screen (backslash escapes removed)."""
-    return re.sub(r"\\(.)", r"\1", markdown)
+    """Markdown source as it reads on screen: backslash escapes removed, and the invisible
+    word joiner that keeps a bare address from becoming a link."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
 
 
 def url(at: AppTest, key: str) -> list[str]:
