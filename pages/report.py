@@ -37,20 +37,23 @@ scope = reports.Scope(None if kind == "all" else kind, value)
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def report_content(db_path: str, revision: int, period: str, scope: reports.Scope,
-                   language: str) -> reports.Report:  # fmt: skip
-    return reports.build_report(ui.get_store(), period, scope, language)
+                   language: str, show_who: bool) -> reports.Report:  # fmt: skip
+    return reports.build_report(ui.get_store(), period, scope, language, show_who)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def report_file(db_path: str, revision: int, period: str, scope: reports.Scope, language: str,
-                kind: str) -> bytes:  # fmt: skip
-    return reports.render(report_content(db_path, revision, period, scope, language), kind)
+                show_who: bool, kind: str) -> bytes:  # fmt: skip
+    return reports.render(report_content(db_path, revision, period, scope, language, show_who),
+                          kind)  # fmt: skip
 
 
 store = ui.get_store()
 revision = store.revision()
+# Analysts' user names are in the report only for an analyst (who is checked on every run).
+show_who = ui.current_analyst() is not None
 try:
-    report = report_content(store.path, revision, period, scope, lang)
+    report = report_content(store.path, revision, period, scope, lang, show_who)
 except reports.ReportError as exc:
     st.error(ui.md(exc), icon=":material/error:")
     st.stop()
@@ -58,13 +61,13 @@ name = f"uppfoljning_{period}" + (f"_{value}" if value is not None else "")
 word, pdf, _ = st.columns([1, 1, 3])
 word.download_button(
     t("report.download_docx"), file_name=f"{name}.docx", key="report_docx", on_click="ignore",
-    data=lambda: report_file(store.path, revision, period, scope, lang, "docx"),
+    data=lambda: report_file(store.path, revision, period, scope, lang, show_who, "docx"),
     mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     icon=":material/description:", type="primary",
 )  # fmt: skip
 pdf.download_button(
     t("report.download_pdf"), file_name=f"{name}.pdf", key="report_pdf", on_click="ignore",
-    data=lambda: report_file(store.path, revision, period, scope, lang, "pdf"),
+    data=lambda: report_file(store.path, revision, period, scope, lang, show_who, "pdf"),
     mime="application/pdf", icon=":material/picture_as_pdf:",
 )  # fmt: skip
 

@@ -227,7 +227,7 @@ for checked in check.files:
 # --- the report ---------------------------------------------------------------------------
 
 st.header(t("upload.report"))
-n_errors, n_warnings = len(check.errors), len(check.warnings)
+n_errors, n_warnings = check.error_count, check.warning_count
 
 
 

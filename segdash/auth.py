@@ -212,6 +212,27 @@ def verify(name: str, password: str, throttle: Throttle, path: Path | None = Non
 _DUMMY_HASH = _hasher.hash("not a password anyone uses")
 
 
+def is_allowed(user: Mapping, secrets: Mapping) -> bool:
+    """Whether an OIDC-signed-in user is an analyst.
+
+    By the identity provider's stable subject (`sub`, or Entra ID's `oid`) listed under
+    `[segdash] analyst_subjects`, or by an e-mail address on `[segdash] analysts` that the
+    provider says is verified (`email_verified`): an unverified address can be anyone's.
+    """
+    section = secrets.get("segdash", {}) if hasattr(secrets, "get") else {}
+    if not hasattr(section, "get"):
+        return False
+    subjects = {str(s).strip() for s in section.get("analyst_subjects", []) or []}
+    for claim in ("oid", "sub"):
+        value = user.get(claim)
+        if value and str(value).strip() in subjects:
+            return True
+    verified = user.get("email_verified")
+    if verified is True or str(verified).casefold() == "true":
+        return is_allowed_email(user.get("email"), secrets)
+    return False
+
+
 def is_allowed_email(email: str | None, secrets: Mapping) -> bool:
     """Whether an OIDC-signed-in e-mail is on the analysts' allow-list in secrets.
 

@@ -136,7 +136,7 @@ def _print_check(check: CheckResult, out, full_report: str | None = None) -> Non
     if check.issues:
         print(format_groups(check.grouped), file=out)
         print(file=out)
-    n_err, n_warn = len(check.errors), len(check.warnings)
+    n_err, n_warn = check.error_count, check.warning_count
     print(f"{n_err} fel, {n_warn} {'varning' if n_warn == 1 else 'varningar'}.", file=out)
     if full_report:
         from segdash import exports
@@ -269,7 +269,8 @@ def cmd_report(args: argparse.Namespace, store: Store) -> int:
     elif args.office:
         scope = reports.Scope("office", args.office)
     try:
-        report = reports.build_report(store, args.period, scope)
+        # The CLI is run by an operator on the server: who imported what is theirs to see.
+        report = reports.build_report(store, args.period, scope, show_who=True)
     except reports.ReportError as exc:
         print(f"segdash: {exc}", file=sys.stderr)
         return EXIT_REFUSED

@@ -174,6 +174,10 @@ SV: dict[str, str] = {
     "auth.wrong": "Fel användarnamn eller lösenord.",
     "auth.removed": "Kontot finns inte längre, så du har loggats ut.",
     "auth.idle": "Du har loggats ut efter en stunds inaktivitet. Logga in igen.",
+    "auth.broken": (
+        "Inloggningen är avstängd: inställningsfilen (secrets.toml) kan inte läsas. Den som "
+        "driver segdash ser felet i serverns logg."
+    ),
     "auth.refused": "Den här sidan är bara för analytiker. Logga in som analytiker för att se den.",
     "auth.not_configured": (
         "Uppladdning från webben är avstängd eftersom ingen inloggning är inställd. Lägg till en "
@@ -509,6 +513,10 @@ EN: dict[str, str] = {
     "auth.wrong": "Wrong user name or password.",
     "auth.removed": "The account no longer exists, so you have been signed out.",
     "auth.idle": "You were signed out after a while without activity. Sign in again.",
+    "auth.broken": (
+        "Sign-in is switched off: the settings file (secrets.toml) cannot be read. Whoever runs "
+        "segdash sees the error in the server's log."
+    ),
     "auth.refused": "This page is for analysts only. Sign in as an analyst to see it.",
     "auth.not_configured": (
         "Uploading from the web is off because no sign-in is set up. Add an analyst with "

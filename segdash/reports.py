@@ -54,6 +54,9 @@ class Report:
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
     at_risk: pd.DataFrame = field(default_factory=pd.DataFrame)
     batches: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Who imported each source file: analysts' user names, which a public report must not list
+    # (they are half of a sign-in). Only a report made for an analyst shows them.
+    show_who: bool = False
 
 
 class ReportError(Exception):
@@ -88,7 +91,8 @@ def _scope_text(store: Store, scope: Scope, lang: str) -> str:
     return _t(lang, "report.scope_office", name=names.get(scope.value, scope.value))
 
 
-def build_report(store: Store, period: str, scope: Scope = Scope(), lang: str = "sv") -> Report:
+def build_report(store: Store, period: str, scope: Scope = Scope(), lang: str = "sv",
+                 show_who: bool = False) -> Report:  # fmt: skip
     """Everything the report says, for one follow-up period and scope."""
     all_periods = queries.periods(store)
     if period not in all_periods:
@@ -157,6 +161,7 @@ def build_report(store: Store, period: str, scope: Scope = Scope(), lang: str = 
             ["action_no", "title", "lead_office_name", "status_label", "comment"]
         ].reset_index(drop=True),
         batches=batches,
+        show_who=show_who,
     )  # fmt: skip
 
 
@@ -242,9 +247,13 @@ def _indicator_rows(report: Report) -> tuple[list[str], list[list[str]]]:
 
 def _batch_rows(report: Report) -> tuple[list[str], list[list[str]]]:
     lang = report.lang
-    header = [_t(lang, "col.batch"), _t(lang, "col.file"), _t(lang, "col.when"), _t(lang, "col.who")]
-    rows = [[str(r.batch_id), r.file_name, fmt.long_date(pd.Timestamp(r.imported_at).to_pydatetime(), lang),
-             r.imported_by] for r in report.batches.itertuples()]  # fmt: skip
+    header = [_t(lang, "col.batch"), _t(lang, "col.file"), _t(lang, "col.when")]
+    rows = [[str(r.batch_id), r.file_name, fmt.long_date(pd.Timestamp(r.imported_at).to_pydatetime(), lang)]
+            for r in report.batches.itertuples()]  # fmt: skip
+    if report.show_who:
+        header.append(_t(lang, "col.who"))
+        for row, r in zip(rows, report.batches.itertuples(), strict=True):
+            row.append(r.imported_by)
     return header, rows
 
 

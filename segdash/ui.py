@@ -375,12 +375,16 @@ def _client_address() -> str | None:
 
 
 def auth_mode() -> str:
-    """'oidc' when [auth] is in secrets, 'local' when analyst accounts exist, else 'none'."""
+    """'oidc' when [auth] is in secrets, 'local' when analyst accounts exist, else 'none';
+    'broken' when a secrets file exists but cannot be read: then nobody signs in (a typo must
+    not quietly fall back to local passwords)."""
     try:
         if "auth" in st.secrets:
             return "oidc"
-    except Exception:  # no secrets file at all  # noqa: BLE001
-        pass
+    except Exception as exc:  # noqa: BLE001 - Streamlit raises one type for both cases
+        if "pars" in str(exc).casefold():  # "Error parsing secrets file …"
+            log.error("sign-in is off: the secrets file cannot be read: %s", exc)
+            return "broken"
     return "local" if auth.local_sign_in_configured() else "none"
 
 
@@ -395,7 +399,7 @@ def current_analyst() -> str | None:
     """The signed-in analyst's identity (user name or e-mail), or None for a viewer."""
     mode = auth_mode()
     if mode == "oidc":
-        if st.user.is_logged_in and auth.is_allowed_email(st.user.get("email"), _secrets()):
+        if st.user.is_logged_in and auth.is_allowed(st.user.to_dict(), _secrets()):
             return str(st.user.get("email"))
         return None
     if mode == "local":
@@ -436,6 +440,9 @@ def sign_in_box() -> None:
     mode = auth_mode()
     if mode == "none":
         return
+    if mode == "broken":
+        st.sidebar.error(t("auth.broken"), icon=":material/lock:")
+        return
     with st.sidebar:
         st.header(t("auth.header"))
         who = current_analyst()
@@ -467,7 +474,9 @@ def require_analyst() -> str:
         return who
     st.error(t("auth.refused"), icon=":material/block:")
     mode = auth_mode()
-    if mode == "none":
+    if mode == "broken":
+        st.error(t("auth.broken"), icon=":material/lock:")
+    elif mode == "none":
         st.info(t("auth.not_configured"), icon=":material/info:")
     elif mode == "local":
         _local_sign_in_form("page_sign_in")

@@ -1269,3 +1269,37 @@ def test_a_csv_row_longer_than_its_header_is_said(store):
     assert ("Kolumn E har 1 ifylld cell men ingen rubrik och läses inte (rad 3). Ge den en "
             "rubrik om den ska läsas.", "värden", 3, "kolumn E", "") in warnings(result.issues)
     assert [r[1:5] for r in stored(store)] == [("Berga", 2020, "T", 1.0), ("Ryd", 2020, "T", 2.0)]
+
+
+# --- bounds on what one check may cost --------------------------------------------------------
+
+
+def test_a_report_keeps_a_thousand_issues_and_counts_the_rest(store):
+    from segdash.importer import MAX_ISSUES
+
+    table = [LONG, *(["OKÄND", "Berga", 2020, n] for n in range(1_500))]
+    issues = import_refused(store, workbook(table, defs=None))
+    result = check_files(store, [workbook(table, defs=None)])
+    assert len(issues) == MAX_ISSUES + 1 == 1_001
+    assert issues[-1].message == "… och 500 till. Den grupperade rapporten räknar med alla."
+    assert result.error_count == 1_500  # every row, kept or not
+    (group,) = [g for g in result.grouped if g.message.startswith("Okänd indikator")]
+    assert group.count == 1_500 and group.where == "rad 2–1501, 1\u00a0500 rader"
+
+
+def test_a_third_check_at_once_waits_then_is_told_to_come_back(store, monkeypatch):
+    import segdash.importer as importer
+
+    monkeypatch.setattr(importer, "CHECK_WAIT_SECONDS", 0.05)
+    held = [importer._checks.acquire(blocking=False) for _ in range(importer.PARALLEL_CHECKS)]
+    try:
+        assert all(held)
+        before = store.table_contents()
+        result = import_files(store, [workbook([LONG, ["ARBL", "Berga", 2020, 1]])], "tester")
+        assert result.status == "refused"
+        assert [i.message for i in result.issues] == [importer.BUSY_MESSAGE]
+        assert store.table_contents() == before
+    finally:
+        for _ in held:
+            importer._checks.release()
+    import_ok(store, workbook([LONG, ["ARBL", "Berga", 2020, 1]]))  # free again

@@ -160,3 +160,15 @@ def test_cli_report_and_export(demo_path, tmp_path, capsys):
     assert capsys.readouterr().out == f"60 rader exporterade till {csv_out}.\n"
     text = csv_out.read_bytes()
     assert text.startswith(b"\xef\xbb\xbf") and b";" in text.splitlines()[0]
+
+
+def test_who_imported_is_left_out_of_a_report_for_viewers(demo, report_2023):
+    """Analysts' user names are half of a sign-in: a public report does not list them."""
+    public = docx_of(report_2023)
+    assert [c.text for c in public.tables[-1].rows[0].cells] == ["Import", "Fil", "Tid"]
+    text = "\n".join(cell.text for table in public.tables for row in table.rows
+                     for cell in row.cells)  # fmt: skip
+    assert "segdash (exempeldata)" not in text
+    for_analyst = docx_of(reports.build_report(demo, "2023", show_who=True))
+    assert [c.text for c in for_analyst.tables[-1].rows[0].cells] == ["Import", "Fil", "Tid", "Av"]
+    assert for_analyst.tables[-1].rows[1].cells[3].text == "segdash (exempeldata)"

@@ -159,3 +159,62 @@ def test_a_rollback_confirmed_after_the_account_went_changes_nothing(env):  # no
         yes[0].click().run()
     assert store.batches().set_index("batch_id").loc[batch, "state"] == before == "active"
     assert isinstance(store, Store)
+
+
+# --- sign-in with the municipality's identity provider (OIDC) ---------------------------------
+
+ALLOW = {"segdash": {"analysts": ["anna@linkoping.se"], "analyst_subjects": ["oid-123"]}}
+
+
+@pytest.mark.parametrize(
+    ("user", "allowed"),
+    [
+        ({"email": "anna@linkoping.se", "email_verified": True}, True),
+        ({"email": "ANNA@linkoping.se", "email_verified": "true"}, True),
+        ({"email": "anna@linkoping.se", "email_verified": False}, False),
+        ({"email": "anna@linkoping.se"}, False),  # the address alone proves nothing
+        ({"email": "bertil@linkoping.se", "email_verified": True}, False),
+        ({"oid": "oid-123", "email": "vem som helst@example.org"}, True),  # Entra ID's object id
+        ({"sub": "oid-123"}, True),
+        ({"sub": "oid-999", "email": "anna@linkoping.se"}, False),
+    ],
+)
+def test_an_analyst_is_a_verified_address_or_a_listed_subject(user, allowed):
+    assert auth.is_allowed(user, ALLOW) is allowed
+
+
+class _Secrets:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def __contains__(self, key: str) -> bool:
+        raise self.error
+
+
+def test_a_secrets_file_that_cannot_be_read_turns_sign_in_off(monkeypatch, caplog):
+    from streamlit.errors import StreamlitSecretNotFoundError
+
+    broken = StreamlitSecretNotFoundError(
+        "Error parsing secrets file at .streamlit/secrets.toml: Expected ']' (line 1)")
+    monkeypatch.setattr(ui.st, "secrets", _Secrets(broken))
+    with caplog.at_level("ERROR", logger="segdash.ui"):
+        assert ui.auth_mode() == "broken"
+    assert "the secrets file cannot be read" in caplog.text
+    monkeypatch.setattr(ui.st, "secrets", _Secrets(StreamlitSecretNotFoundError(
+        "No secrets found. Valid paths for a secrets.toml file …")))
+    assert ui.auth_mode() in ("local", "none")  # no file at all: local accounts, if any
+
+
+def test_with_broken_secrets_no_one_signs_in_and_the_page_says_why(env, monkeypatch):  # noqa: F811
+    monkeypatch.setattr(ui, "auth_mode", lambda: "broken")
+    at = start("pages/upload.py")
+    assert i18n.SV["auth.broken"] in [e.value for e in at.error]
+    assert not [w for w in at.text_input if w.key == "page_sign_in_password"]
+    assert not at.file_uploader
+
+
+def test_the_identity_provider_library_is_installed():
+    """st.login needs Authlib; without it the sign-in button showed a traceback."""
+    import importlib.util
+
+    assert importlib.util.find_spec("authlib") is not None

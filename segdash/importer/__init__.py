@@ -6,12 +6,14 @@ The CLI, the upload page and the demo data all come through `check_files` and `i
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 import pandas as pd
 
+from segdash import fmt
 from segdash.config import Limits
 from segdash.importer import normalise, spec
 from segdash.importer.issues import ERROR, WARNING, FileRejected, Issue, IssueGroup, group_issues
@@ -97,10 +99,31 @@ class FileCheck:
         return sum(len(f) for f in self.frames.values())
 
 
+# Issues kept one by one: a file with 200,000 bad rows must not become a 100 MB report in the
+# browser. The grouped report and the counts are made from all of them first.
+MAX_ISSUES = 1_000
+
+
 @dataclass
 class CheckResult:
     files: list[FileCheck]
-    issues: list[Issue]
+    issues: list[Issue]  # at most MAX_ISSUES, then one line that says how many more
+    error_count: int = -1  # every error found, kept or not (-1: count `issues`)
+    warning_count: int = -1
+    groups: list[IssueGroup] | None = None  # the grouped report of all issues
+
+    def __post_init__(self) -> None:
+        if self.groups is None:
+            self.groups = group_issues(self.issues)
+        if self.error_count < 0:
+            self.error_count = sum(1 for i in self.issues if i.severity == ERROR)
+        if self.warning_count < 0:
+            self.warning_count = sum(1 for i in self.issues if i.severity == WARNING)
+        if len(self.issues) > MAX_ISSUES:
+            rest = len(self.issues) - MAX_ISSUES
+            self.issues = [*self.issues[:MAX_ISSUES], Issue(
+                self.issues[MAX_ISSUES].severity,
+                f"… och {fmt.number(rest)} till. Den grupperade rapporten räknar med alla.")]
 
     @property
     def errors(self) -> list[Issue]:
@@ -112,7 +135,7 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return self.error_count == 0
 
     @property
     def new_files(self) -> list[FileCheck]:
@@ -126,7 +149,7 @@ class CheckResult:
     @property
     def grouped(self) -> list[IssueGroup]:
         """The report as people read it: one line per problem and column, with its rows."""
-        return group_issues(self.issues)
+        return self.groups or []
 
 
 @dataclass
@@ -141,6 +164,17 @@ class ImportResult:
         return self.check.issues
 
 
+# At most this many checks at once in one process (each may take a few hundred MB for a big
+# file); another waits its turn for CHECK_WAIT_SECONDS, then is told to come back.
+PARALLEL_CHECKS = 2
+CHECK_WAIT_SECONDS = 120.0
+_checks = threading.BoundedSemaphore(PARALLEL_CHECKS)
+BUSY_MESSAGE = (
+    "Servern kontrollerar redan andra filer och hann inte börja på de här. Försök igen om en "
+    "stund; inget har sparats."
+)
+
+
 def check_files(
     store: Store,
     files: Sequence[UploadedFile],
@@ -150,6 +184,22 @@ def check_files(
     is_demo: bool = False,
 ) -> CheckResult:
     """Read and check files together (a plan and its follow-up may come in one upload)."""
+    if not _checks.acquire(timeout=CHECK_WAIT_SECONDS):
+        return CheckResult([], [Issue(ERROR, BUSY_MESSAGE)])
+    try:
+        return _check_files(store, files, limits, progress, is_demo=is_demo)
+    finally:
+        _checks.release()
+
+
+def _check_files(
+    store: Store,
+    files: Sequence[UploadedFile],
+    limits: Limits | None,
+    progress: Progress | None,
+    *,
+    is_demo: bool,
+) -> CheckResult:
     limits = limits or Limits.from_env()
     report = progress or (lambda fraction, text: None)
     issues: list[Issue] = []

@@ -119,7 +119,8 @@ def _healthy(url: str) -> bool:
 
 @contextmanager
 def streamlit_server(db: Path, analysts: Path | None, workdir: Path, timeout: float = 90,
-                     on_start: Callable[[subprocess.Popen], None] | None = None) -> Iterator[str]:
+                     on_start: Callable[[subprocess.Popen], None] | None = None,
+                     secrets_text: str = "", port: int | None = None) -> Iterator[str]:
     """`streamlit run app.py` on a free port of 127.0.0.1 with this database; yields its URL.
 
     The server is always stopped: terminate, then kill if it has not gone in 10 seconds. Its
@@ -127,10 +128,10 @@ def streamlit_server(db: Path, analysts: Path | None, workdir: Path, timeout: fl
     the process once it answers (the load check reads its CPU time).
     """
     workdir.mkdir(parents=True, exist_ok=True)
-    port = free_port()
+    port = port or free_port()
     url = f"http://{HOST}:{port}"
-    secrets = workdir / "secrets.toml"  # empty: a developer's own OIDC settings stay out
-    secrets.write_text("")
+    secrets = workdir / "secrets.toml"  # empty unless given: a developer's own stay out
+    secrets.write_text(secrets_text, encoding="utf-8")
     env = {
         **os.environ,
         "SEGDASH_DB": str(db),
