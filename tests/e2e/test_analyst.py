@@ -10,6 +10,7 @@ of the demo database and asking `segdash.queries.key_figures`.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 
 import openpyxl
@@ -264,3 +265,40 @@ def test_mapping_step_for_a_file_in_an_official_layout(page, server):
     assert metrics(page) == {"Nya värden": "3", "Värden som ersätts": "3",
                              "Oförändrade värden": "0"}  # fmt: skip
     expect(main.get_by_role("button", name="Importera")).to_be_disabled()
+
+
+def test_a_confirm_in_an_open_dialog_after_the_account_went_changes_nothing(page, server):
+    """The rollback dialog reruns on its own (a fragment), without the page's guard: the write
+    checks who is signed in at that moment."""
+    import shutil
+
+    from segdash import auth
+
+    accounts = server.workdir / "analysts.json"
+    kept = server.workdir / "analysts.kept.json"
+    shutil.copy(accounts, kept)
+    try:
+        goto(page, "/importhistorik")
+        sign_in(page, main_area(page))
+        main = main_area(page)
+        picked = main.get_by_role("combobox", name="Välj import")
+        expect(picked).to_have_value(re.compile(r"\(Aktiv\)$"))
+        before = picked.input_value()
+        batch = before.split(":", 1)[0]
+        with rerun(page):
+            main.get_by_role("button", name=f"Återkalla import {batch}").click()
+        dialog = page.get_by_role("dialog")
+        expect(dialog).to_be_visible()
+        # The account is removed while the dialog is open (another one is left).
+        accounts.unlink()
+        auth.add_analyst("bertil", "bertils-långa-lösenord", accounts)
+        with rerun(page):
+            dialog.get_by_role("button", name="Ja, fortsätt").click()
+        expect(page.get_by_text(i18n.SV["auth.refused"]).first).to_be_visible()
+    finally:
+        shutil.copy(kept, accounts)
+    # Back as the analyst: the import is as it was.
+    goto(page, "/importhistorik")
+    if main_area(page).locator('[data-testid="stForm"]').count():
+        sign_in(page, main_area(page))
+    expect(main_area(page).get_by_role("combobox", name="Välj import")).to_have_value(before)
