@@ -374,6 +374,15 @@ def sidebar(page):
     return page.locator('[data-testid="stSidebar"]')
 
 
+def sign_in(page, scope=None) -> None:
+    """Fill in and send a sign-in form inside `scope` (by default the page's own)."""
+    form = (scope or main_area(page)).locator('[data-testid="stForm"]')
+    form.get_by_label("Användarnamn").fill(ANALYST)
+    form.get_by_label("Lösenord", exact=True).fill(PASSWORD)
+    with rerun(page):
+        form.get_by_role("button", name="Logga in").click()
+
+
 def metrics(page) -> dict[str, str]:
     """Label -> value of every `st.metric` in the main area, as shown."""
     main = main_area(page)

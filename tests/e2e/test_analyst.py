@@ -26,7 +26,6 @@ from segdash.store import Store
 from .conftest import LATEST, expected_metrics
 from .harness import (
     ANALYST,
-    PASSWORD,
     VIEW_PAGES,
     XLSX,
     goto,
@@ -35,6 +34,7 @@ from .harness import (
     read_table,
     rerun,
     sidebar,
+    sign_in,
 )
 
 pytestmark = pytest.mark.e2e
@@ -96,15 +96,6 @@ def after_import(demo_path, files, tmp_path_factory) -> dict:
 
 
 # --- acting like an analyst ----------------------------------------------------------------------
-
-
-def sign_in(page, scope) -> None:
-    """Fill in and send a sign-in form inside `scope` (the sidebar's or the page's)."""
-    form = scope.locator('[data-testid="stForm"]')
-    form.get_by_label("Användarnamn").fill(ANALYST)
-    form.get_by_label("Lösenord", exact=True).fill(PASSWORD)
-    with rerun(page):
-        form.get_by_role("button", name="Logga in").click()
 
 
 def go_to(page, title: str) -> None:
@@ -268,7 +259,7 @@ def test_mapping_step_for_a_file_in_an_official_layout(page, server):
 
 
 def test_a_confirm_in_an_open_dialog_after_the_account_went_changes_nothing(page, server):
-    """The rollback dialog reruns on its own (a fragment), without the page's guard: the write
+    """The rollback (or re-activate) dialog reruns on its own (a fragment), without the page's guard: the write
     checks who is signed in at that moment."""
     import shutil
 
@@ -282,11 +273,12 @@ def test_a_confirm_in_an_open_dialog_after_the_account_went_changes_nothing(page
         sign_in(page, main_area(page))
         main = main_area(page)
         picked = main.get_by_role("combobox", name="Välj import")
-        expect(picked).to_have_value(re.compile(r"\(Aktiv\)$"))
-        before = picked.input_value()
+        expect(picked).to_have_value(re.compile(r"\((Aktiv|Återkallad)\)$"))
+        before = picked.input_value()  # the newest import, in whatever state earlier tests left
         batch = before.split(":", 1)[0]
+        verb = "Återkalla" if before.endswith("(Aktiv)") else "Återaktivera"
         with rerun(page):
-            main.get_by_role("button", name=f"Återkalla import {batch}").click()
+            main.get_by_role("button", name=f"{verb} import {batch}").click()
         dialog = page.get_by_role("dialog")
         expect(dialog).to_be_visible()
         # The account is removed while the dialog is open (another one is left).

@@ -14,12 +14,11 @@ from segdash.store import Store
 
 from .harness import (
     ANALYST,
-    PASSWORD,
     goto,
     is_local,
     main_area,
     prepare_context,
-    rerun,
+    sign_in,
     streamlit_server,
     write_analysts,
 )
@@ -118,11 +117,7 @@ def test_hostile_text_is_never_a_link_an_image_or_a_request(browser, hostile_ser
         assert f"www{EVIL}" not in main_area(page).inner_text()  # nothing swallowed the dot
         assert "karta" in main_area(page).inner_text()
         goto(page, "/ladda-upp")
-        form = main_area(page).locator('[data-testid="stForm"]')
-        form.get_by_label("Användarnamn").fill(ANALYST)
-        form.get_by_label("Lösenord", exact=True).fill(PASSWORD)
-        with rerun(page):
-            form.get_by_role("button", name="Logga in").click()
+        sign_in(page)
         for path in ("/importhistorik", "/ladda-upp"):
             goto(page, path)
             found[path] = page.evaluate(FROM_DATA_JS)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from .harness import ANALYST, ANALYST_PAGES, PASSWORD, VIEW_PAGES, goto, is_local, main_area, rerun
+from .harness import ANALYST_PAGES, VIEW_PAGES, goto, is_local, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -18,11 +18,7 @@ def test_no_page_makes_the_browser_ask_another_host(page):
     for path in VIEW_PAGES:
         goto(page, "/" if path == "oversikt" else f"/{path}")
     goto(page, "/ladda-upp")
-    form = main_area(page).locator('[data-testid="stForm"]')
-    form.get_by_label("Användarnamn").fill(ANALYST)
-    form.get_by_label("Lösenord", exact=True).fill(PASSWORD)
-    with rerun(page):
-        form.get_by_role("button", name="Logga in").click()
+    sign_in(page)
     for path in ANALYST_PAGES:
         goto(page, f"/{path}")
     page.wait_for_timeout(500)  # a favicon is asked for after the page is drawn
