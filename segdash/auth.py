@@ -124,12 +124,15 @@ class Throttle:
             failures = max(self._failures.get(k, 0) for k in self.keys(name, address))
         return 0.0 if failures == 0 else min(self.base_seconds * 2 ** (failures - 1), self.cap_seconds)
 
-    def failed(self, name: str, address: str | None = None) -> None:
+    def failed(self, name: str, address: str | None = None) -> int:
+        """Count a failure; returns how many the name has had in a row."""
         with self._lock:
             for key in self.keys(name, address):
                 self._failures[key] = self._failures.pop(key, 0) + 1
+            count = self._failures.get(self.keys(name, address)[0], 0)
             while len(self._failures) > self.max_keys:
                 self._failures.popitem(last=False)
+            return count
 
     def succeeded(self, name: str, address: str | None = None) -> None:
         with self._lock:
@@ -204,8 +207,8 @@ def verify(name: str, password: str, throttle: Throttle, path: Path | None = Non
             throttle.succeeded(name, address)
             log.info("analyst signed in: %s", name)
         else:
-            throttle.failed(name, address)
-            log.warning("failed sign-in for user name %r", name[:64])
+            count = throttle.failed(name, address)
+            log.warning("failed sign-in for user name %r (failure %d in a row)", name[:64], count)
     return ok
 
 

@@ -219,8 +219,8 @@ def test_failed_sign_ins_are_logged_with_the_name_but_no_password_or_hash(accoun
 
     failures = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
     assert failures == [
-        "failed sign-in for user name 'anna'",
-        "failed sign-in for user name 'okänd'",
+        "failed sign-in for user name 'anna' (failure 1 in a row)",
+        "failed sign-in for user name 'okänd' (failure 1 in a row)",
     ]
     for record in caplog.records:
         text = record.getMessage()

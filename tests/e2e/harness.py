@@ -120,7 +120,8 @@ def _healthy(url: str) -> bool:
 @contextmanager
 def streamlit_server(db: Path, analysts: Path | None, workdir: Path, timeout: float = 90,
                      on_start: Callable[[subprocess.Popen], None] | None = None,
-                     secrets_text: str = "", port: int | None = None) -> Iterator[str]:
+                     secrets_text: str = "", port: int | None = None,
+                     extra_env: dict[str, str] | None = None) -> Iterator[str]:
     """`streamlit run app.py` on a free port of 127.0.0.1 with this database; yields its URL.
 
     The server is always stopped: terminate, then kill if it has not gone in 10 seconds. Its
@@ -139,6 +140,7 @@ def streamlit_server(db: Path, analysts: Path | None, workdir: Path, timeout: fl
         "SEGDASH_SIGNIN_DELAY": "0",
         "SEGDASH_DEMO": "on",
         "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+        **(extra_env or {}),
     }
     command = [
         sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
