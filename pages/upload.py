@@ -13,14 +13,12 @@ from segdash.importer import (
     UploadedFile,
     check_files,
     import_files,
-    load_profile,
+    profile_options,
 )
 from segdash.importer import options as import_options
 from segdash.importer import spec
 from segdash.importer.issues import SEVERITY_LABELS
-from segdash.importer.spec import norm_name
-from segdash.importer.values import parse_stat_period
-from segdash.importer.spec import WORKBOOK_KIND_LABELS
+from segdash.importer.spec import WORKBOOK_KIND_LABELS, norm_name
 from segdash.preview import build_preview
 from segdash.templates import TEMPLATE_FILENAMES, build_template
 from segdash.ui import t
@@ -30,8 +28,7 @@ from segdash.ui import t
 # collect them, as the CLI's options do. Their state is kept per file (by its sha256).
 
 ROLE_CHOICES = ["", *import_options.ROLES]  # "" = as the importer recognised it
-PER_YEAR_CHOICES = ["", *import_options.PER_YEAR_RULES, "K1", "K2", "K3", "K4",
-                    *(f"M{m:02d}" for m in range(1, 13)), "H1", "H2"]  # fmt: skip
+PER_YEAR_CHOICES = ["", *import_options.PER_YEAR_RULE_LIST]
 TEMPLATE_SHEETS = {norm_name(n) for n in spec.INDICATOR_VALUES.names}
 MAX_ROLE_WIDGETS = 20
 
@@ -64,7 +61,7 @@ def options_from_state(sha: str) -> ImportOptions:
         save_as=(state.get(_key(sha, "save_as")) or "").strip() or None,
     )
     if profile_name:
-        saved = load_profile(store, profile_name)
+        saved = profile_options(ui.query("import_profiles"), profile_name)
         if saved is not None:
             return saved.merged(given)
     return given
@@ -111,7 +108,7 @@ def mapping_step(checked: FileCheck) -> None:
 def _choices(checked: FileCheck) -> None:
     sha = checked.sha256
     state = st.session_state
-    profiles = store.profiles()
+    profiles = ui.query("import_profiles")
     left, right = st.columns(2)
     names = ["", *profiles["name"]]
     left.selectbox(t("map.profile"), names, key=_key(sha, "profile"),
@@ -124,8 +121,7 @@ def _choices(checked: FileCheck) -> None:
                     help=t("map.indicator_help"))  # fmt: skip
     # A role per column (not the period headers of a wide table).
     layout = checked.layouts[0]
-    headers = [h for h, role in layout.roles if role != "Period" or not _is_period_header(h)]
-    headers = headers[:MAX_ROLE_WIDGETS]
+    headers = [h for h, _ in layout.roles if h not in layout.period_headers][:MAX_ROLE_WIDGETS]
     state[_key(sha, "headers")] = headers
     st.markdown(f"**{t('map.roles')}**")
     grid = st.columns(4)
@@ -157,13 +153,6 @@ def _choices(checked: FileCheck) -> None:
     command = " ".join(checked.options.describe())
     if command:
         st.caption(t("map.cli", options=ui.md(command)))
-
-
-def _is_period_header(header: str) -> bool:
-    try:
-        return parse_stat_period(header, header=True) is not None
-    except ValueError:
-        return True
 
 
 def _count(key: str, n: int) -> str:

@@ -29,12 +29,11 @@ from PIL import Image
 
 from tests.conftest import sickness_absence_xlsx
 from tests.e2e.harness import (
-    ANALYST,
     ANALYST_PAGES,
-    PASSWORD,
     VIEW_PAGES,
     XLSX,
     build_demo_database,
+    choose,
     context_options,
     exceptions_on_page,
     goto,
@@ -42,6 +41,7 @@ from tests.e2e.harness import (
     main_area,
     prepare_context,
     rerun,
+    sign_in,
     streamlit_server,
     wait_for_app,
     write_analysts,
@@ -58,15 +58,6 @@ CONTENT_HEIGHT_JS = """
   return Math.max(main, open && content ? content.scrollHeight : 0);
 }
 """
-
-
-def sign_in_on_page(page) -> None:
-    """An analyst page shows a sign-in form to a visitor; sign in with it."""
-    form = main_area(page).locator('[data-testid="stForm"]')
-    form.get_by_label("Användarnamn").fill(ANALYST)
-    form.get_by_label("Lösenord", exact=True).fill(PASSWORD)
-    with rerun(page):
-        form.get_by_role("button", name="Logga in").click()
 
 
 def fit_to_content(page, width: int) -> int:
@@ -103,26 +94,21 @@ def take(browser, url: str, path: str, width: int, out: Path, analyst: bool) -> 
         page = context.new_page()
         goto(page, "/" if path == "oversikt" else f"/{path}")
         if analyst:
-            sign_in_on_page(page)
-        problems = exceptions_on_page(page)
-        if problems:
-            raise RuntimeError(f"{path} shows a traceback:\n{problems[0]}")
-        page.mouse.move(0, 0)  # no hover toolbar over a table
-        height = fit_to_content(page, width)
-        target = out / f"{path}-{width}.png"
-        size = save_small(page.screenshot(animations="disabled", caret="hide"), target)
-        return target, height, size
+            sign_in(page)  # an analyst page shows a visitor its sign-in form
+        return shoot(page, out / f"{path}-{width}.png", width)
     finally:
         context.close()
 
 
-def choose(page, label: str, option: str) -> None:
-    """Pick an option in the Streamlit selectbox with this label."""
-    box = main_area(page).get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.fill(option)  # the list is virtualised: narrow it first
-    with rerun(page):
-        page.get_by_role("option", name=option, exact=True).click()
+def shoot(page, target: Path, width: int) -> tuple[Path, int, int]:
+    """The page's whole content as a picture, unless it shows a traceback."""
+    problems = exceptions_on_page(page)
+    if problems:
+        raise RuntimeError(f"{target.stem} shows a traceback:\n{problems[0]}")
+    page.mouse.move(0, 0)  # no hover toolbar over a table
+    height = fit_to_content(page, width)
+    size = save_small(page.screenshot(animations="disabled", caret="hide"), target)
+    return target, height, size
 
 
 def take_mapping_step(browser, url: str, width: int, out: Path) -> tuple[Path, int, int]:
@@ -132,7 +118,7 @@ def take_mapping_step(browser, url: str, width: int, out: Path) -> tuple[Path, i
     try:
         page = context.new_page()
         goto(page, "/ladda-upp")
-        sign_in_on_page(page)
+        sign_in(page)
         uploader = main_area(page).locator('[data-testid="stFileUploaderDropzoneInput"]')
         with rerun(page):
             uploader.set_input_files(files=[{"name": "ohalsotal_2024.xlsx",
@@ -142,14 +128,7 @@ def take_mapping_step(browser, url: str, width: int, out: Path) -> tuple[Path, i
         choose(page, "Månad är", "09")
         with rerun(page):
             main_area(page).get_by_text("Lägg till okända områden som jämförelseområden").click()
-        problems = exceptions_on_page(page)
-        if problems:
-            raise RuntimeError(f"the mapping step shows a traceback:\n{problems[0]}")
-        page.mouse.move(0, 0)
-        height = fit_to_content(page, width)
-        target = out / f"ladda-upp-anpassa-{width}.png"
-        size = save_small(page.screenshot(animations="disabled", caret="hide"), target)
-        return target, height, size
+        return shoot(page, out / f"ladda-upp-anpassa-{width}.png", width)
     finally:
         context.close()
 

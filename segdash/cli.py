@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from segdash.importer import (
+    MAX_ISSUES,
     CheckResult,
     ImportOptions,
     check_files,
@@ -25,7 +26,7 @@ from segdash.importer import (
     read_upload,
 )
 from segdash.importer import options as import_options
-from segdash.importer.issues import SEVERITY_LABELS, Issue, IssueGroup
+from segdash.importer.issues import SEVERITY_LABELS, IssueGroup
 from segdash.importer.spec import WORKBOOK_KIND_LABELS
 from segdash.store import Store, StoreError
 
@@ -79,22 +80,6 @@ def format_groups(groups: Sequence[IssueGroup]) -> str:
     return "\n".join(out)
 
 
-def format_issues(issues: Sequence[Issue]) -> str:
-    rows = [
-        (SEVERITY_LABELS[i.severity], i.file, i.sheet, i.row or "", i.column, i.value, i.message)
-        for i in issues
-    ]
-    headers = ("Typ", "Fil", "Blad", "Rad", "Kolumn", "Värde", "Meddelande")
-    table = format_table(headers[:-1], [r[:-1] for r in rows], max_width=30)
-    # The message goes on its own line under each row: it is the part people read in full.
-    lines = table.splitlines()
-    out = lines[:2]
-    for line, issue in zip(lines[2:], issues, strict=True):
-        out.append(line)
-        out.append("    " + issue.message)
-    return "\n".join(out)
-
-
 def _summary(check: CheckResult) -> str:
     parts = []
     for f in check.files:
@@ -142,8 +127,10 @@ def _print_check(check: CheckResult, out, full_report: str | None = None) -> Non
         from segdash import exports
 
         Path(full_report).write_bytes(exports.frame_to_csv(check.issues_frame()))
-        print(f"Alla {len(check.issues)} fel och varningar, rad för rad, sparade i {full_report}.",
-              file=out)  # fmt: skip
+        total = n_err + n_warn
+        kept = min(total, MAX_ISSUES)
+        what = (f"Alla {total}" if kept == total else f"De första {kept} av {total}")
+        print(f"{what} fel och varningar, rad för rad, sparade i {full_report}.", file=out)
     for f in check.files:
         if f.matching_profiles and f.options.is_empty:
             names = ", ".join(f"”{n}”" for n in f.matching_profiles)

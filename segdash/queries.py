@@ -46,6 +46,11 @@ def shows_demo_data(store: Store) -> bool:
 # --- periods and plans ----------------------------------------------------------------------
 
 
+def import_profiles(store: Store) -> pd.DataFrame:
+    """The saved import profiles (name, signature, options, who saved them, when)."""
+    return store.profiles()
+
+
 def periods(store: Store) -> list[str]:
     """Follow-up periods that have any status, oldest first."""
     found = store.df("SELECT DISTINCT period FROM current_action_status")["period"].tolist()

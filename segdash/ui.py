@@ -410,8 +410,9 @@ def current_analyst() -> str | None:
         # a session idle past the limit, is signed out at its next interaction.
         now = time.time()
         idle = now - st.session_state.get(LAST_SEEN_KEY, now)
-        if name not in auth.analyst_names() or idle > idle_limit_seconds():
-            reason = "auth.removed" if name not in auth.analyst_names() else "auth.idle"
+        removed = name not in auth.analyst_names()
+        if removed or idle > idle_limit_seconds():
+            reason = "auth.removed" if removed else "auth.idle"
             st.session_state.pop(ANALYST_KEY, None)
             st.session_state.pop(LAST_SEEN_KEY, None)
             st.session_state["segdash_signed_out"] = reason

@@ -25,8 +25,9 @@ from segdash.importer.values import cell_text
 from segdash.store import Store
 
 __all__ = [
-    "CheckResult", "FileCheck", "ImportOptions", "ImportResult", "Issue", "IssueGroup",
-    "Layout", "UploadedFile", "check_files", "import_files", "read_upload",
+    "MAX_ISSUES", "CheckResult", "FileCheck", "ImportOptions", "ImportResult", "Issue", "IssueGroup",
+    "Layout", "UploadedFile", "check_files", "import_files", "load_profile", "profile_options",
+    "read_upload",
 ]  # fmt: skip
 
 Progress = Callable[[float, str], None]
@@ -67,6 +68,7 @@ class Layout:
     # The values of each column outside the contract that has a few (for "keep only rows
     # where …"), as text, in the order the file has them.
     choices: dict[str, list[str]] = field(default_factory=dict)
+    period_headers: tuple[str, ...] = ()  # a wide table's period columns, as written
 
 
 @dataclass
@@ -298,7 +300,9 @@ def _layout(table: Table) -> Layout:
         values = table.frame[key].dropna().map(cell_text).drop_duplicates()
         if 1 < len(values) <= MAX_CHOICES:
             choices[header] = values.tolist()
-    return Layout(table.sheet, table.header_row, table.roles, sample, table.signature, choices)
+    period_headers = tuple(table.headers[key] for key in table.period_columns)
+    return Layout(table.sheet, table.header_row, table.roles, sample, table.signature, choices,
+                  period_headers)  # fmt: skip
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -319,7 +323,11 @@ def _matching_profiles(store: Store, signatures: list[str]) -> list[str]:
 
 def load_profile(store: Store, name: str) -> ImportOptions | None:
     """A saved profile's choices, or None when no profile has that name."""
-    profiles = store.profiles()
+    return profile_options(store.profiles(), name)
+
+
+def profile_options(profiles: pd.DataFrame, name: str) -> ImportOptions | None:
+    """The choices of the profile called `name` (any case) among `store.profiles()`."""
     hit = profiles[profiles["name"].str.casefold() == name.strip().casefold()]
     if hit.empty:
         return None

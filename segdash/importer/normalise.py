@@ -18,10 +18,10 @@ import pandas as pd
 
 from segdash import domain, fmt
 from segdash.importer import spec
-from segdash.importer.issues import ERROR, WARNING, Issue, show_value
+from segdash.importer.issues import ERROR, WARNING, Issue, row_ranges, show_value
 from segdash.importer.options import ImportOptions, named_part, per_year_label
 from segdash.importer.spec import norm_name
-from segdash.importer.tables import Table
+from segdash.importer.tables import VALUE_HEADER_NAMES, Table
 from segdash.importer.values import (
     CodeMatcher,
     IndicatorMatcher,
@@ -37,6 +37,7 @@ from segdash.importer.values import (
     reads_as_number,
     split_area,
     split_list,
+    strip_code_suffix,
 )
 
 _LEADING_AREA_NO = re.compile(r"^\s*(\d{1,2})\s*[.:)\-–]?\s+\S")
@@ -53,11 +54,11 @@ class Context:
             r.code: (r.name, r.district_type) for r in reference["districts"].itertuples()
         }
         self.region_codes: dict[str, str] = {}  # normalised official code -> district code
-        self._region_code_text: dict[str, str] = {}  # official code as stored -> district code
+        self.region_code_of: dict[str, str] = {}  # district code -> official code as stored
         for r in reference["districts"].itertuples():
             if isinstance(getattr(r, "region_code", None), str) and r.region_code:
                 self.region_codes.setdefault(norm_code(r.region_code), r.code)
-                self._region_code_text[r.region_code] = r.code
+                self.region_code_of[r.code] = r.region_code
         self.indicators = {r.code: r.name for r in reference["indicators"].itertuples()}
         self.indicator_units: dict[str, str | None] = {}
         self.indicator_sources: dict[str, str | None] = {}
@@ -70,7 +71,6 @@ class Context:
             self.plans.setdefault(int(r.plan_year), {})[r.action_no] = r.lead_office
         # Areas that indicator files add (--add-districts), per file: rows for its batch.
         self.added_districts: dict[str, list[dict]] = {}
-        self.notes: list[Issue] = []  # warnings found late in a table's checks
         self.rebuild()
 
     def rebuild(self) -> None:
@@ -81,20 +81,19 @@ class Context:
         self.office_matcher = CodeMatcher(
             "Okänd förvaltning", ((c, n, (c,)) for c, n in sorted(self.offices.items()))
         )
-        self.district_matcher = CodeMatcher(
-            "Okänt område", ((c, n, (c,)) for c, (n, _) in self.districts.items()), norm_key
-        )
+        self._rebuild_districts()
         self.indicator_matcher = IndicatorMatcher(
             (c, n, self.indicator_units.get(c)) for c, n in sorted(self.indicators.items())
+        )
+
+    def _rebuild_districts(self) -> None:
+        self.district_matcher = CodeMatcher(
+            "Okänt område", ((c, n, (c,)) for c, (n, _) in self.districts.items()), norm_key
         )
 
     @property
     def focus_districts(self) -> list[str]:
         return [c for c, (_, kind) in self.districts.items() if kind == "fokus"]
-
-    def region_code_of(self) -> dict[str, str]:
-        """The official code each district carries: {code as stored: district code}."""
-        return dict(self._region_code_text)
 
     def match_area(self, code: str | None, name: str | None) -> str | None:
         """A district by its official code first, then by its name or code as written."""
@@ -127,13 +126,8 @@ class Context:
             {"code": key, "name": display, "district_type": "jämförelse",
              "region_code": region_code}
         )  # fmt: skip
-        self.district_matcher = CodeMatcher(
-            "Okänt område", ((c, n, (c,)) for c, (n, _) in self.districts.items()), norm_key
-        )
+        self._rebuild_districts()
         return key
-
-
-_CODE_SUFFIX_RE = re.compile(r"_(?:RegSO|DeSO)\d{4}$", re.I)
 
 
 def _text_or_none(value: object) -> str | None:
@@ -165,7 +159,6 @@ class _Checker:
         self.frame = table.frame
         self.issues: list[Issue] = []
         self.bad = np.zeros(len(self.frame), dtype=bool)  # rows with an error
-        self.skipped = np.zeros(len(self.frame), dtype=bool)  # rows left out, with a warning
 
     def error(self, positions, key: str, message: str | Callable[[object], str],
               values: pd.Series | None = None, severity: str = ERROR) -> None:  # fmt: skip
@@ -279,11 +272,8 @@ class _Checker:
             self.error([pos], column, f"{describe(row)} finns redan på rad {first}.",
                        self.raw(column))  # fmt: skip
 
-    def skip(self, positions: np.ndarray) -> None:
-        self.skipped |= positions
-
     def good(self, frame: pd.DataFrame) -> pd.DataFrame:
-        return frame[~(self.bad | self.skipped)].reset_index(drop=True)
+        return frame[~self.bad].reset_index(drop=True)
 
     def result(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
         """The good rows, and the issues once each (a wide sheet repeats a bad cell per year)."""
@@ -363,10 +353,8 @@ def districts(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     # A row without a type keeps the type the district already has (a rename stays "fokus").
     known = codes.map(lambda c: ctx.districts.get(c, (None, "jämförelse"))[1], na_action="ignore")
     # Likewise its official code (Linköping keeps 0580).
-    known_codes = {district: code for code, district in ctx.region_code_of().items()}
-    region = ck.text("region_code").map(
-        lambda c: _CODE_SUFFIX_RE.sub("", c) if isinstance(c, str) else c, na_action="ignore")
-    region = region.where(region.notna(), codes.map(known_codes.get, na_action="ignore"))
+    region = ck.text("region_code").map(strip_code_suffix, na_action="ignore")
+    region = region.where(region.notna(), codes.map(ctx.region_code_of.get, na_action="ignore"))
     out = pd.DataFrame(
         {"code": codes, "name": ck.text("name", True), "district_type": kinds.where(kinds.notna(), known),
          "region_code": region.astype(object).where(region.notna(), None)}
@@ -378,6 +366,7 @@ def districts(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
         ctx.districts[r.code] = (r.name, r.district_type)
         if isinstance(r.region_code, str):
             ctx.region_codes[norm_code(r.region_code)] = r.code
+            ctx.region_code_of[r.code] = r.region_code
     ctx.rebuild()
     return out, issues
 
@@ -645,9 +634,8 @@ def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Iss
         return _empty_values(), issues
     out, year_issues = _to_years(out, table, options)
     issues += year_issues
-    out["source"] = _sources(out, table, ctx)
-    issues += ctx.notes
-    ctx.notes = []
+    out["source"], source_issues = _sources(out, table, ctx)
+    issues += source_issues
     out = out.rename(columns={"period": "year"})
     out["year"] = out["year"].astype(int)
     return out[list(_empty_values().columns)], issues
@@ -705,11 +693,6 @@ def _apply_where(table: Table, options: ImportOptions) -> tuple[Table, list[Issu
     return new, issues
 
 
-_ROLE_HEADERS = {norm_name(n) for names in spec.STAT_ALIASES.values() for n in names} | {
-    norm_name(n) for c in spec.INDICATOR_VALUES.columns for n in c.names
-} | {norm_name(n) for n in spec.AREA_COLUMN_RANKS}
-
-
 def _numeric_column(column: pd.Series) -> bool:
     values = column.dropna()
     return not values.empty and bool(values.head(200).map(reads_as_number).all())
@@ -729,7 +712,7 @@ def _where_key(value: object) -> str:
 def _no_value_column(table: Table) -> Issue:
     candidates = [
         h for k, h in table.extras.items()
-        if not h.startswith("kolumn ") and norm_name(h) not in _ROLE_HEADERS
+        if not h.startswith("kolumn ") and norm_name(h) not in VALUE_HEADER_NAMES
         and _numeric_column(table.frame[k])
     ]  # fmt: skip
     listed = ", ".join(f"”{h}”" for h in candidates[:8])
@@ -910,14 +893,8 @@ def _drop_rows_without_area(table: Table) -> tuple[Table, list[Issue]]:
     marker = next(cell_text(v) for v in frame.loc[no_area, key] if v is not None)
     issue = table.issue(
         WARNING, f"{fmt.count(len(rows), 'rad', 'rader')} har inget område (”{marker}”) och hoppas över: "
-        f"rad {_row_list(rows)}.", rows[0], key, str(marker))  # fmt: skip
+        f"rad {row_ranges(rows)}.", rows[0], key, str(marker))  # fmt: skip
     return replace(table, frame=frame[~no_area].reset_index(drop=True)), [issue]
-
-
-def _row_list(rows: list[int]) -> str:
-    from segdash.importer.issues import row_ranges
-
-    return row_ranges(rows)
 
 
 def _collisions(ck: _Checker, out: pd.DataFrame, table: Table) -> None:
@@ -925,7 +902,7 @@ def _collisions(ck: _Checker, out: pd.DataFrame, table: Table) -> None:
     apart (Ålder, Födelseregion, …), one error names it and how to keep one of its values."""
     keys = ["indicator_code", "district_code", "period", "sex"]
     frame = out[keys]
-    complete = frame.notna().all(axis=1) & ~pd.Series(ck.bad | ck.skipped)
+    complete = frame.notna().all(axis=1) & ~pd.Series(ck.bad)
     dup = frame[complete].duplicated(keep=False)
     if not dup.any():
         return
@@ -1063,7 +1040,7 @@ def _part_label(kind: str, part: int) -> str:
     return f"M{part:02d}" if kind == "M" else f"{kind}{part}"
 
 
-def _sources(out: pd.DataFrame, table: Table, ctx: Context) -> pd.Series:
+def _sources(out: pd.DataFrame, table: Table, ctx: Context) -> tuple[pd.Series, list[Issue]]:
     """A value's source: its Källa cell, else the indicator's source; an imported value is
     never labelled with the demo's example source, so then the file is named."""
     fallback = f"Importerad fil: {table.file}"
@@ -1076,15 +1053,14 @@ def _sources(out: pd.DataFrame, table: Table, ctx: Context) -> pd.Series:
 
     by_code = {code: definition(code) for code in out["indicator_code"].unique()}
     sources = out["source"].where(out["source"].notna(), out["indicator_code"].map(by_code))
-    if not ctx.is_demo:
-        example = (sources == domain.EXAMPLE_SOURCE).to_numpy()
-        if example.any():
-            sources = sources.where(~example, fallback)
-            ctx.notes.append(table.issue(
-                WARNING, f"Källan ”{domain.EXAMPLE_SOURCE}” är förbehållen exempeldata; "
-                f"{fmt.count(int(example.sum()), 'värde', 'värden')} får källan ”{fallback}”.",
-                key="source"))  # fmt: skip
-    return sources
+    example = (sources == domain.EXAMPLE_SOURCE).to_numpy()
+    if ctx.is_demo or not example.any():
+        return sources, []
+    # A Källa cell that says so anyway.
+    return sources.where(~example, fallback), [table.issue(
+        WARNING, f"Källan ”{domain.EXAMPLE_SOURCE}” är förbehållen exempeldata; "
+        f"{fmt.count(int(example.sum()), 'värde', 'värden')} får källan ”{fallback}”.",
+        key="source")]  # fmt: skip
 
 
 def _wide_to_long(table: Table) -> tuple[Table, list[Issue]]:

@@ -38,6 +38,9 @@ _ROLE_LOOKUP = {norm_name(name): name for name in ROLES} | {
 PER_YEAR_RULES = ("sum", "mean", "last")
 _NAMED_PART = re.compile(r"^(?:(?P<q>[KQ])(?P<qn>[1-4])|M(?P<m>0[1-9]|1[0-2])|H(?P<h>[12]))$", re.I)
 PER_YEAR_CHOICES = "sum, mean, last, K1–K4, Q1–Q4, M01–M12, H1 eller H2"
+# Every rule as `check_per_year` writes it (Q1 is K1), for a chooser.
+PER_YEAR_RULE_LIST = (*PER_YEAR_RULES, "K1", "K2", "K3", "K4",
+                      *(f"M{m:02d}" for m in range(1, 13)), "H1", "H2")  # fmt: skip
 PER_YEAR_LABELS = {
     "sum": "summan av årets delperioder",
     "mean": "medelvärdet av årets delperioder",
@@ -104,12 +107,6 @@ class ImportOptions:
         for role, mapped in self.columns:
             if norm_name(mapped) == key:
                 return ROLES[role]
-        return None
-
-    def mapped_header(self, column_key: str) -> str | None:
-        for role, mapped in self.columns:
-            if ROLES[role] == column_key:
-                return mapped
         return None
 
     def wants_sheet(self, name: str) -> bool:

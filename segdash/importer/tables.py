@@ -15,7 +15,7 @@ import pandas as pd
 
 from segdash import fmt
 from segdash.importer import spec
-from segdash.importer.issues import ERROR, WARNING, Issue, show_value
+from segdash.importer.issues import ERROR, WARNING, Issue, row_ranges, show_value
 from segdash.importer.options import ImportOptions
 from segdash.importer.reader import RawSheet
 from segdash.importer.spec import SheetSpec, norm_name
@@ -88,7 +88,6 @@ class _HeaderMatch:
     extras: dict[int, str] = field(default_factory=dict)  # column index -> header (values)
     issues: list[Issue] = field(default_factory=list)  # what the layout itself gets wrong
     roles: dict[int, str] = field(default_factory=dict)  # column index -> role, for the preview
-    mapped: set[str] = field(default_factory=set)  # keys the analyst's --column gave
     ambiguous: set[str] = field(default_factory=set)  # roles several headers name
     ambiguous_columns: set[int] = field(default_factory=set)  # their columns (one error says)
 
@@ -153,6 +152,8 @@ _VALUE_LOOKUP = dict(_COLUMN_LOOKUP["indicator_values"])
 for _key, _names in spec.STAT_ALIASES.items():
     _VALUE_LOOKUP.update({norm_name(name): _key for name in _names})
 _VALUE_LOOKUP.update({norm_name(name): "district" for name in spec.AREA_COLUMN_RANKS})
+# Every header name with a role in an indicator table.
+VALUE_HEADER_NAMES = frozenset(_VALUE_LOOKUP)
 _AREA_RANK = {norm_name(name): rank for name, rank in spec.AREA_COLUMN_RANKS.items()}
 for _name in spec.INDICATOR_VALUES.column("district").names:
     _AREA_RANK.setdefault(norm_name(_name), 4)
@@ -187,7 +188,6 @@ def _match_values_header(sheet: RawSheet, index: int, options: ImportOptions) ->
                 continue
             match.columns[mapped] = col
             match.headers[mapped] = header
-            match.mapped.add(mapped)
             continue
         key = _VALUE_LOOKUP.get(norm_name(cell))
         if key is not None:
@@ -314,8 +314,7 @@ def _infer_value_column(sheet: RawSheet, index: int, match: _HeaderMatch) -> Non
         and all(map(reads_as_number, sample)) and not all(missing_marker(v) for v in sample)
     ]  # fmt: skip
     if len(candidates) != 1:
-        match.unknown = [match.extras[c] for c in candidates]  # said in the error
-        return
+        return  # none, or a choice: the error for a missing value column lists them
     col = candidates[0]
     header = match.extras.pop(col)
     match.columns["value"] = col
@@ -419,21 +418,15 @@ def _unread(sheet: RawSheet, file: str, body: list[list[object]], first_row: int
         rows = [first_row + int(i) for i in np.flatnonzero(filled)]
         issues.append(Issue(
             WARNING, f"Kolumn {_column_letter(col)} har {fmt.count(len(rows), 'ifylld cell', 'ifyllda celler')} men ingen "
-            f"rubrik och läses inte (rad {_ranges(rows)}). Ge den en rubrik om den ska läsas.",
+            f"rubrik och läses inte (rad {row_ranges(rows)}). Ge den en rubrik om den ska läsas.",
             file, sheet.name, rows[0], f"kolumn {_column_letter(col)}"))  # fmt: skip
     dropped = np.flatnonzero(unread_rows & ~keep.to_numpy())
     if len(dropped):
         rows = [first_row + int(i) for i in dropped]
         issues.append(Issue(
             WARNING, f"{fmt.count(len(rows), 'rad', 'rader')} har innehåll bara i kolumner som inte läses och hoppas "
-            f"över (rad {_ranges(rows)}).", file, sheet.name, rows[0]))  # fmt: skip
+            f"över (rad {row_ranges(rows)}).", file, sheet.name, rows[0]))  # fmt: skip
     return issues
-
-
-def _ranges(rows: list[int]) -> str:
-    from segdash.importer.issues import row_ranges
-
-    return row_ranges(rows)
 
 
 _STUB_KEYS = ("indicator", "district", "district_code", "sex", "year")

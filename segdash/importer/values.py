@@ -200,10 +200,6 @@ class StatPeriod:
     part: int = 0
 
     @property
-    def is_year(self) -> bool:
-        return self.kind == "Y"
-
-    @property
     def label(self) -> str:
         if self.kind == "Y":
             return str(self.year)
@@ -316,10 +312,14 @@ def split_area(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+def strip_code_suffix(code: str) -> str:
+    """'0580R001_RegSO2025' -> '0580R001': SCB's vintage suffix is no part of the code."""
+    return _CODE_SUFFIX.sub("", code.strip())
+
+
 def norm_code(code: object) -> str:
     """An official area code as compared: '0580' = '580' = 580, '0580R001_RegSO2025' = '0580r001'."""
-    text = cell_text(code) or ""
-    text = _CODE_SUFFIX.sub("", text.strip()).casefold()
+    text = strip_code_suffix(cell_text(code) or "").casefold()
     if text.isdigit():
         return text.lstrip("0") or "0"
     return text

@@ -376,6 +376,18 @@ def sidebar(page):
     return page.locator('[data-testid="stSidebar"]')
 
 
+def choose(page, label: str, option: str, scope=None) -> None:
+    """Pick an option in a selectbox or multiselect (in `scope`, by default the main area) the
+    way a keyboard user does: type to narrow the list (it is virtualised, and a click alone
+    does not always open it), then pick."""
+    box = (scope or main_area(page)).get_by_role("combobox", name=label, exact=True)
+    box.click()
+    box.fill(option)
+    with rerun(page):
+        page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")  # a multiselect's list stays open
+
+
 def sign_in(page, scope=None) -> None:
     """Fill in and send a sign-in form inside `scope` (by default the page's own)."""
     form = (scope or main_area(page)).locator('[data-testid="stForm"]')

@@ -28,6 +28,7 @@ from .harness import (
     ANALYST,
     VIEW_PAGES,
     XLSX,
+    choose,
     goto,
     main_area,
     metrics,
@@ -218,15 +219,6 @@ def test_upload_with_errors_then_corrected_import_then_rollback(
     go_to(page, "Översikt")
     assert metrics(page) == before
     expect(demo_banner(page)).to_be_visible()
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick an option in a selectbox the way a keyboard user does (the list is virtualised)."""
-    box = main_area(page).get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.fill(option)
-    with rerun(page):
-        page.get_by_role("option", name=option, exact=True).click()
 
 
 def test_mapping_step_for_a_file_in_an_official_layout(page, server):

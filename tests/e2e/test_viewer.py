@@ -17,7 +17,7 @@ from segdash.queries import Filters
 from segdash.store import Store
 
 from .conftest import LATEST, check_page, expected_metrics, open_page
-from .harness import goto, main_area, metrics, read_table, rerun, sidebar
+from .harness import choose, goto, main_area, metrics, read_table, rerun, sidebar
 
 pytestmark = pytest.mark.e2e
 
@@ -37,20 +37,9 @@ def query_of(page) -> dict[str, list[str]]:
 # --- acting like a person -----------------------------------------------------------------------
 
 
-def select(page, scope, label: str, option: str) -> None:
-    """Pick an option in a selectbox or multiselect the way a keyboard user does: type to
-    narrow the list (it is virtualised, and a click alone does not always open it), then pick."""
-    box = scope.get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.fill(option)
-    with rerun(page):
-        page.get_by_role("option", name=option, exact=True).click()
-    page.keyboard.press("Escape")  # a multiselect's list stays open
-
-
 def choose_in_sidebar(page, label: str, option: str) -> None:
     """Pick one more option in a multiselect of the sidebar."""
-    select(page, sidebar(page), label, option)
+    choose(page, label, option, sidebar(page))
 
 
 def actions_table(page, district: str):
@@ -168,7 +157,7 @@ def test_a_shared_link_to_a_district_opens_that_period_and_district(page, server
 def test_a_copied_address_gives_another_person_the_same_overview(
         page, server, browser, demo_path):  # fmt: skip
     goto(page, "/")
-    select(page, sidebar(page), "Uppföljningsperiod", "Helår 2022")
+    choose(page, "Uppföljningsperiod", "Helår 2022", sidebar(page))
     choose_in_sidebar(page, "Områden", "Berga")
     mine = metrics(page)
     assert mine == expected_metrics(demo_path, Filters("2022", ("Berga",)))
@@ -199,7 +188,7 @@ def test_choosing_an_action_shows_its_detail_and_its_history(page, server, demo_
     first = actions.iloc[0]
     assert headings_starting(page, "Åtgärd ") == [f"Åtgärd {first.action_no}: {first.title}"]
 
-    select(page, main, "Visa en åtgärd", f"{action_no} {title}")
+    choose(page, "Visa en åtgärd", f"{action_no} {title}", main)
 
     assert headings_starting(page, "Åtgärd ") == [f"Åtgärd {action_no}: {title}"]
     assert detail["title"] == title
