@@ -12,7 +12,7 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	touch $@
 
 run: $(BIN)/.installed
-	$(BIN)/python -m streamlit run app.py
+	$(BIN)/python -m segdash serve
 
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from segdash import ui
+from segdash import ui, upload_guard
+
+upload_guard.install()  # before anything else: a session's id is known to its client from now
 
 # A favicon of our own, served by the app: without one, Streamlit makes each page's material
 # icon the favicon, which every browser then fetches from a font CDN (a third-party request).
@@ -50,6 +52,7 @@ with st.sidebar:
             st.page_link(item)
 ui.sidebar_filters(store)
 ui.sign_in_box()
+ui.sync_upload_permission()
 ui.language_switch()
 ui.sync_url()
 ui.demo_banner(store)

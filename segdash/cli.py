@@ -1,5 +1,5 @@
 """`python -m segdash`: import, check, batches, rollback, restore, demo, template, add-analyst,
-report and export.
+report, export and serve.
 
 A thin face of the library: it parses options, calls the importer or the store, and prints.
 Exit codes: 0 done, 1 refused (errors in a file, or the database said no), 2 usage.
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -292,6 +293,27 @@ def cmd_export(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace, store: None) -> int:
+    """The app as a service: `streamlit run app.py` with the upload guard in place before the
+    server accepts its first connection (see segdash.upload_guard)."""
+    from streamlit.web import cli as streamlit_cli
+
+    from segdash import upload_guard
+
+    app = Path(__file__).resolve().parent.parent / "app.py"
+    if not app.is_file():
+        raise UsageError(f"Hittar inte appen ({app.name}) bredvid paketet segdash.")
+    if args.db:
+        os.environ["SEGDASH_DB"] = args.db
+    upload_guard.install()
+    options = [o for o in args.options if o != "--"]
+    try:
+        streamlit_cli.main(["run", str(app), *options], prog_name="streamlit")
+    except SystemExit as done:
+        return int(done.code or 0) if not isinstance(done.code, str) else EXIT_USAGE
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m segdash",
@@ -358,6 +380,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     p.add_argument("--out", required=True, metavar="FIL")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("serve", help="starta appen (streamlit run app.py) med uppladdningsspärren")
+    p.add_argument("options", nargs=argparse.REMAINDER, metavar="STREAMLIT-VAL",
+                   help="skickas vidare till streamlit run som de är, t.ex. --server.port 8501")
+    p.set_defaults(func=cmd_serve, needs_db=False)
     return parser
 
 
@@ -382,9 +409,26 @@ def _mapping_options(p: argparse.ArgumentParser) -> None:
                    help="spara alla fel och varningar rad för rad som CSV")  # fmt: skip
 
 
+def _serve_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace | None:
+    """`serve` passes everything after it to Streamlit as it is (argparse would take
+    `--server.port` for an option of its own)."""
+    if "serve" not in argv:
+        return None
+    at = argv.index("serve")
+    try:
+        args = parser.parse_args(argv[: at + 1])
+    except SystemExit:
+        return None
+    if args.command != "serve":
+        return None
+    args.options = argv[at + 1 :]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = _serve_args(parser, argv) or parser.parse_args(argv)
     try:
         if not getattr(args, "needs_db", True):
             return args.func(args, None)

@@ -9,7 +9,6 @@ shows the new data at once.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 import time
@@ -18,7 +17,7 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import streamlit as st
 
-from segdash import auth, charts, exports, fmt, i18n, queries
+from segdash import auth, charts, config, exports, fmt, i18n, queries, upload_guard
 from segdash.queries import Filters
 from segdash.seed import ensure_demo
 from segdash.store import Store, StoreError, db_path_from_env
@@ -359,12 +358,7 @@ LAST_SEEN_KEY = "segdash_last_seen"
 
 
 def idle_limit_seconds() -> float:
-    """SEGDASH_IDLE_MINUTES (default 30): an analyst idle this long is signed out."""
-    raw = os.environ.get("SEGDASH_IDLE_MINUTES", "30")
-    try:
-        return max(float(raw), 0.0) * 60
-    except ValueError:
-        return 30 * 60.0
+    return config.idle_limit_seconds()
 
 
 def _client_address() -> str | None:
@@ -466,6 +460,25 @@ def sign_in_box() -> None:
                 st.warning(t(reason), icon=":material/logout:")
             with st.expander(t("auth.sign_in")):
                 _local_sign_in_form("sidebar_sign_in")
+
+
+def _session_id() -> str | None:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
+
+
+def sync_upload_permission() -> None:
+    """Let this session store uploads only while an analyst is signed in (see upload_guard)."""
+    session_id = _session_id()
+    if session_id is None:
+        return
+    who = current_analyst()
+    if who:
+        upload_guard.permit(session_id, who, local=auth_mode() == "local")
+    else:
+        upload_guard.revoke(session_id)
 
 
 def require_analyst() -> str:

@@ -173,3 +173,14 @@ def test_no_command_is_a_usage_error():
                           text=True, timeout=60)  # fmt: skip
     assert done.returncode == 2
     assert "the following arguments are required: KOMMANDO" in done.stderr
+
+
+def test_serve_passes_streamlit_options_through_as_they_are():
+    from segdash.cli import _serve_args, build_parser
+
+    parser = build_parser()
+    args = _serve_args(parser, ["--db", "x.duckdb", "serve", "--server.port", "8600",
+                                "--server.address", "127.0.0.1"])  # fmt: skip
+    assert (args.command, args.db) == ("serve", "x.duckdb")
+    assert args.options == ["--server.port", "8600", "--server.address", "127.0.0.1"]
+    assert _serve_args(parser, ["import", "serve"]) is None  # a file called serve is a file

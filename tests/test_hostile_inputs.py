@@ -47,6 +47,9 @@ from segdash.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 GB = 1_000_000_000
+# The check's memory ceiling in these tests (the app's default is 2 GB): the heavy cases must
+# stay under it, and the ones that would not are stopped by it.
+LIMITS = Limits(check_memory_bytes=GB)
 HEAVY_SECONDS = 60  # wall time of one heavy case, Python start-up of the child included
 Upload = tuple[str, Path]  # (the name the browser sent, the file holding the bytes)
 
@@ -635,11 +638,11 @@ CORPUS: list[tuple[str, Callable[[Path], Upload], Refused | Accepted]] = [
         "Bladet ”Uppföljning” har 1\u00a0000\u00a0002 rader; gränsen är 1\u00a0000\u00a0000 rader "
         "per blad.")),
     ("value in the far corner", cell_in_the_far_corner, refused(
-        "Bladet ”Uppföljning” kräver mer än 1000,0 MB minne för att läsas. Oftast beror det på "
+        "Bladet ”Uppföljning” kräver mer än 1\u00a0000 MB minne för att läsas. Oftast beror det på "
         "någon enstaka cell långt ner eller långt till höger om tabellen; ta bort allt utanför "
         "tabellen och försök igen.")),
     ("ods cell repeated 10^8 times", repeated_ods_cells, refused(
-        "Arbetsboken kräver mer än 1000,0 MB minne för att läsas. Oftast beror det på någon "
+        "Arbetsboken kräver mer än 1\u00a0000 MB minne för att läsas. Oftast beror det på någon "
         "enstaka cell långt ner eller långt till höger om tabellen; ta bort allt utanför "
         "tabellen och försök igen.")),
     # --- sheets and columns ---
@@ -769,12 +772,13 @@ CHILD = textwrap.dedent("""
     from segdash.config import Limits
     from segdash.importer import UploadedFile, import_files
     from segdash.store import Store
+    LIMITS = Limits(check_memory_bytes={gb})
     db, name, path = sys.argv[1:4]
     start = time.monotonic()
     with Store(db) as store:
         with open(path, "rb") as file:
             upload = UploadedFile(name, file.read())
-        result = import_files(store, [upload], "test", limits=Limits())
+        result = import_files(store, [upload], "test", limits=LIMITS)
     rss = max(resource.getrusage(who).ru_maxrss
               for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) * 1024
     print(json.dumps({{"status": result.status, "messages": [i.message for i in result.issues],
@@ -786,7 +790,7 @@ CHILD = textwrap.dedent("""
 def import_in_child(db: Path, name: str, path: Path) -> Outcome:
     start = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-c", CHILD.format(root=str(ROOT)), str(db), name, str(path)],
+        [sys.executable, "-c", CHILD.format(root=str(ROOT), gb=GB), str(db), name, str(path)],
         cwd=ROOT, capture_output=True, text=True, timeout=HEAVY_SECONDS * 2, check=False,
     )  # fmt: skip
     wall = time.monotonic() - start
@@ -797,7 +801,7 @@ def import_in_child(db: Path, name: str, path: Path) -> Outcome:
 
 
 def import_here(store: Store, name: str, path: Path) -> Outcome:
-    result = import_files(store, [UploadedFile(name, path.read_bytes())], "test", limits=Limits())
+    result = import_files(store, [UploadedFile(name, path.read_bytes())], "test", limits=LIMITS)
     return Outcome(result.status, tuple(i.message for i in result.issues), len(result.check.errors))
 
 

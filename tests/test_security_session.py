@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 from test_analyst_flow import env, sign_in, start, store_of  # noqa: F401 - env is a fixture
 
-from segdash import auth, i18n, ui
+from segdash import auth, i18n, ui, upload_guard
 from segdash.store import Store
 
 PASSWORD = "ett-långt-lösenord"
@@ -218,3 +218,52 @@ def test_the_identity_provider_library_is_installed():
     import importlib.util
 
     assert importlib.util.find_spec("authlib") is not None
+
+
+# --- who may store an upload (segdash.upload_guard; the real endpoint: e2e/test_upload_guard) --
+
+
+def test_only_a_permitted_session_may_store_an_upload(env):  # noqa: F811
+    assert not upload_guard.permitted("viewer-session")
+    upload_guard.permit("analyst-session", "anna", local=True)
+    try:
+        assert upload_guard.permitted("analyst-session")
+        assert not upload_guard.permitted("viewer-session")
+        upload_guard.revoke("analyst-session")  # signed out: the app's next run revokes
+        assert not upload_guard.permitted("analyst-session")
+    finally:
+        upload_guard.revoke("analyst-session")
+
+
+def test_an_upload_after_the_idle_limit_is_refused_before_any_rerun(env, monkeypatch):  # noqa: F811
+    monkeypatch.setenv("SEGDASH_IDLE_MINUTES", "30")
+    upload_guard.permit("analyst-session", "anna", local=True)
+    try:
+        now = time.monotonic()
+        assert upload_guard.permitted("analyst-session", now=now + 29 * 60)
+        assert not upload_guard.permitted("analyst-session", now=now + 31 * 60)
+        assert not upload_guard.permitted("analyst-session")  # and it stays refused
+    finally:
+        upload_guard.revoke("analyst-session")
+
+
+def test_an_upload_after_the_account_went_is_refused_before_any_rerun(env):  # noqa: F811
+    upload_guard.permit("analyst-session", "anna", local=True)
+    try:
+        env["analysts"].unlink()
+        auth.add_analyst("bertil", PASSWORD, env["analysts"])
+        assert not upload_guard.permitted("analyst-session")
+    finally:
+        upload_guard.revoke("analyst-session")
+
+
+def test_signing_in_and_out_in_the_app_permits_and_revokes_the_session(env, monkeypatch):  # noqa: F811
+    seen: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(upload_guard, "permit", lambda s, who, local: seen.append(("permit", who)))
+    monkeypatch.setattr(upload_guard, "revoke", lambda s: seen.append(("revoke", None)))
+    at = start("pages/upload.py")
+    assert seen[-1] == ("revoke", None)
+    at = sign_in(at)
+    assert seen[-1] == ("permit", "anna")
+    at.sidebar.button(key="local_logout").click().run()
+    assert seen[-1] == ("revoke", None)

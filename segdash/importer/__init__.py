@@ -13,12 +13,12 @@ from pathlib import Path, PurePath
 
 import pandas as pd
 
-from segdash import fmt
+from segdash import fmt, isolated
 from segdash.config import Limits
 from segdash.importer import normalise, spec
 from segdash.importer.issues import ERROR, WARNING, FileRejected, Issue, IssueGroup, group_issues
 from segdash.importer.options import ImportOptions
-from segdash.importer.reader import TEXT_SUFFIXES, read_sheets
+from segdash.importer.reader import TEXT_SUFFIXES, read_sheets, too_big_to_read
 from segdash.importer.spec import norm_name
 from segdash.importer.tables import Table, recognise
 from segdash.importer.values import cell_text
@@ -27,7 +27,7 @@ from segdash.store import Store
 __all__ = [
     "MAX_ISSUES", "CheckResult", "FileCheck", "ImportOptions", "ImportResult", "Issue", "IssueGroup",
     "Layout", "UploadedFile", "check_files", "import_files", "load_profile", "profile_options",
-    "read_upload",
+    "read_upload", "too_big_message", "too_slow_message",
 ]  # fmt: skip
 
 Progress = Callable[[float, str], None]
@@ -202,11 +202,62 @@ def _check_files(
     *,
     is_demo: bool,
 ) -> CheckResult:
+    """What the database knows is read here; the file's reading and checking, which cost what
+    the uploader decides, run in a child with a memory ceiling and a time limit (isolated)."""
     limits = limits or Limits.from_env()
-    report = progress or (lambda fraction, text: None)
-    issues: list[Issue] = []
     if not files:
         return CheckResult([], [Issue(ERROR, "Ingen fil att importera.")])
+    earlier = {f.sha256: store.find_batch_by_sha256(f.sha256) for f in files}
+    reference = store.reference_data()
+    try:
+        result = isolated.run(
+            lambda report: _check_offline(files, earlier, reference, limits, report, is_demo),
+            memory_bytes=limits.check_memory_bytes, seconds=limits.check_seconds,
+            progress=progress,
+        )  # fmt: skip
+    except isolated.TooSlow:
+        return CheckResult([], [Issue(ERROR, too_slow_message(limits.check_seconds))])
+    except isolated.OutOfMemory as ended:
+        if isinstance(ended.note, tuple):  # (file, sheet): it ended while reading a workbook
+            file, sheet = ended.note
+            message = too_big_to_read(sheet, limits.check_memory_bytes)
+            return CheckResult([], [Issue(ERROR, message, file)])
+        return CheckResult([], [Issue(ERROR, too_big_message(limits.check_memory_bytes))])
+    for check in result.files:
+        if check.layouts:
+            check.matching_profiles = _matching_profiles(store, check.signatures)
+    return result
+
+
+def too_slow_message(seconds: float) -> str:
+    if seconds < 120:
+        took = f"{fmt.number(seconds, 0 if float(seconds).is_integer() else 1, 'sv')} sekunder"
+    else:
+        took = f"{fmt.number(seconds / 60, 0 if seconds % 60 == 0 else 1, 'sv')} minuter"
+    return (
+        f"Kontrollen tog längre än {took} och avbröts; inget har sparats. Dela upp filen i "
+        "mindre delar, eller ta bort blad och kolumner som inte ska importeras."
+    )
+
+
+def too_big_message(memory_bytes: int) -> str:
+    return (
+        f"Kontrollen av filerna behövde mer än {fmt.number(memory_bytes / 1e6, 0, 'sv')} MB minne "
+        "och avbröts; inget har sparats. Dela upp filen i mindre delar, eller ta bort allt "
+        "utanför tabellerna."
+    )
+
+
+def _check_offline(
+    files: Sequence[UploadedFile],
+    earlier_batches: dict[str, dict | None],
+    reference: dict[str, pd.DataFrame],
+    limits: Limits,
+    report: Progress,
+    is_demo: bool,
+) -> CheckResult:
+    """Read and check the files against the reference data: no database (runs in the child)."""
+    issues: list[Issue] = []
     checks: list[FileCheck] = []
     tables: list[tuple[FileCheck, Table]] = []
     seen: dict[str, str] = {}
@@ -220,23 +271,25 @@ def _check_files(
             check.already_imported = {"batch_id": None}
             continue
         seen[check.sha256] = name
-        earlier = store.find_batch_by_sha256(check.sha256)
+        earlier = earlier_batches.get(check.sha256)
         if earlier is not None:
             check.already_imported = earlier
             issues.append(_already_imported_issue(name, earlier))
             continue
+        isolated.note((name, ""))  # reading this file (the workbook as a whole, so far)
         try:
             sheets = read_sheets(upload.data, name, limits)
         except FileRejected as rejected:
             issues.append(Issue(ERROR, rejected.message, name))
             continue
+        finally:
+            isolated.note(None)
         is_csv = PurePath(name).suffix.lower() in TEXT_SUFFIXES or not upload.data.startswith(b"PK")
         check.sheet_names = [sheet.name for sheet in sheets]
         found, found_issues = recognise(sheets, name, is_csv, upload.options)
         issues.extend(found_issues)
         issues.extend(_unused_columns(upload.options, found, name))
         check.layouts = [_layout(table) for table in found if table.signature]
-        check.matching_profiles = _matching_profiles(store, check.signatures)
         if not found and not any(i.is_error for i in found_issues):
             issues.append(
                 Issue(ERROR, "Filen innehåller inget blad som känns igen, så inget kan importeras.", name)
@@ -244,7 +297,7 @@ def _check_files(
         tables.extend((check, table) for table in found)
 
     report(0.5, "Kontrollerar raderna …")
-    ctx = normalise.Context(store.reference_data(), is_demo=is_demo)
+    ctx = normalise.Context(reference, is_demo=is_demo)
     ordered = sorted(tables, key=lambda ft: spec.PROCESSING_ORDER.index(ft[1].spec.kind))
     for n, (check, table) in enumerate(ordered):
         report(0.5 + 0.5 * n / max(len(ordered), 1), f"Kontrollerar {table.sheet} i {check.name} …")

@@ -4,17 +4,14 @@ Detects the real format from the content (not the file name), guards against ove
 uploads, decompression bombs and oversized sheets before any parsing, and reads workbooks with
 calamine (a Rust reader, many times faster than openpyxl), CSV with the standard library, and
 official-statistics JSON (Kolada, JSON-stat) with `jsonformats`.
-Calamine runs in a forked child process with a memory ceiling (see `_parse_isolated`).
+Reading runs inside the check's forked child, which has a memory ceiling (segdash.isolated).
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
-import pickle
 import re
-import traceback
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,22 +19,14 @@ from pathlib import PurePath
 
 import python_calamine
 
-from segdash import fmt
+from segdash import fmt, isolated
 from segdash.config import Limits
 from segdash.importer.issues import FileRejected
-
-try:
-    import resource
-except ImportError:  # Windows, which has no fork either
-    resource = None  # type: ignore[assignment]
 
 _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".json")
-# Memory one workbook's parse may take on top of what the process already holds.
-PARSE_MEMORY_BYTES = 1_000_000_000
-_ROWS_PER_MESSAGE = 20_000
 _DTD_MARKERS = tuple(
     marker.encode(encoding)
     for marker in ("<!DOCTYPE", "<!ENTITY")
@@ -91,7 +80,7 @@ def read_sheets(data: bytes, file_name: str, limits: Limits) -> list[RawSheet]:
             "Filen är i det gamla Excel-formatet (.xls). Spara den som .xlsx och ladda upp igen."
         )
     if data.startswith(b"PK"):
-        return _read_workbook(data, limits)
+        return _read_workbook(data, file_name, limits)
     from segdash.importer import jsonformats  # it builds on RawSheet, defined here
 
     if jsonformats.looks_like_json(data):
@@ -104,7 +93,7 @@ def read_sheets(data: bytes, file_name: str, limits: Limits) -> list[RawSheet]:
     return [_read_csv(data, file_name, limits)]
 
 
-def _read_workbook(data: bytes, limits: Limits) -> list[RawSheet]:
+def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[RawSheet]:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -124,9 +113,11 @@ def _read_workbook(data: bytes, limits: Limits) -> list[RawSheet]:
             "den i mindre filer om den är äkta."
         )
     _refuse_dtd(archive, members)
-    if hasattr(os, "fork"):
-        return _parse_isolated(data, limits)
-    return _parse_workbook(data, limits)
+    # Calamine allocates a sheet's whole rectangle at once (an ODS: every repeated cell) and
+    # aborts the process when that fails, so a 3 KB file with one value in A1 and one in
+    # XFD1048576 would end its process. It runs in the check's child (segdash.isolated), which
+    # is told which sheet is being read, so that such an end is reported with the sheet's name.
+    return _parse_workbook(data, limits, started=lambda sheet: isolated.note((file_name, sheet)))
 
 
 def _refuse_dtd(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo]) -> None:
@@ -183,98 +174,14 @@ def _parse_workbook(
         ) from None
 
 
-def _parse_isolated(data: bytes, limits: Limits) -> list[RawSheet]:
-    """`_parse_workbook` in a forked child whose memory is capped; only cell values come back.
-
-    Calamine allocates a sheet's whole rectangle at once (an ODS: every repeated cell) and
-    aborts the process when that fails, so a 3 KB file with one value in A1 and one in
-    XFD1048576 would take the whole app down. In a child, that kills only the child.
-    """
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        try:
-            # Keep only the pipe, so a parallel upload's pipe is not held open by this child.
-            os.closerange(3, write_end)
-            os.closerange(write_end + 1, os.sysconf("SC_OPEN_MAX"))
-            _child_parse(data, limits, write_end)
-        finally:
-            os._exit(0)
-    os.close(write_end)
-    messages: list[tuple] = []
-    try:
-        with os.fdopen(read_end, "rb") as pipe:
-            while True:
-                try:
-                    messages.append(pickle.load(pipe))
-                except Exception:  # noqa: BLE001 - the end, or a message cut short by a crash
-                    break
-    finally:
-        os.waitpid(pid, 0)
-    sheets: list[RawSheet] = []
-    current = ""
-    for kind, *payload in messages:
-        if kind == "start":  # calamine is reading this sheet
-            current = payload[0]
-        elif kind == "sheet":
-            sheets.append(RawSheet(payload[0], [], payload[1]))
-        elif kind == "rows":
-            sheets[-1].rows.extend(payload[0])
-        elif kind == "done":
-            return sheets
-        elif kind == "rejected":
-            raise FileRejected(payload[0])
-        elif kind == "error":
-            raise RuntimeError(f"Reading the workbook failed in the child process:\n{payload[0]}")
-    # The child died (Rust aborts when an allocation fails) or ran out of memory.
-    where = f"Bladet ”{current}”" if current else "Arbetsboken"
-    raise FileRejected(
-        f"{where} kräver mer än {_mb(PARSE_MEMORY_BYTES)} minne för att läsas. Oftast beror "
-        "det på någon enstaka cell långt ner eller långt till höger om tabellen; ta bort allt "
-        "utanför tabellen och försök igen."
+def too_big_to_read(sheet: str, memory_bytes: int) -> str:
+    """The message for a workbook whose reading ran past the check's memory ceiling."""
+    where = f"Bladet ”{sheet}”" if sheet else "Arbetsboken"
+    return (
+        f"{where} kräver mer än {fmt.number(memory_bytes / 1e6, 0)} MB minne för att läsas. "
+        "Oftast beror det på någon enstaka cell långt ner eller långt till höger om tabellen; "
+        "ta bort allt utanför tabellen och försök igen."
     )
-
-
-def _child_parse(data: bytes, limits: Limits, fd: int) -> None:
-    """Sends ("start", sheet) before each sheet is read, then the sheets as ("sheet", name,
-    merged) and ("rows", slice) messages and ("done",); or ("rejected", message)."""
-    with os.fdopen(fd, "wb") as pipe:
-
-        def send(*message: object) -> None:
-            pickle.dump(message, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-            pipe.flush()
-
-        # Rust prints a backtrace when an allocation fails; the parent reports it instead.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
-        _cap_memory(PARSE_MEMORY_BYTES)
-        try:
-            sheets = _parse_workbook(data, limits, started=lambda name: send("start", name))
-        except FileRejected as rejected:
-            send("rejected", rejected.message)
-            return
-        except MemoryError:
-            return
-        except BaseException:  # noqa: BLE001 - the parent raises it
-            send("error", traceback.format_exc())
-            return
-        # In slices, so that pickling never copies a whole sheet at once.
-        for sheet in sheets:
-            send("sheet", sheet.name, sheet.merged)
-            for start in range(0, len(sheet.rows), _ROWS_PER_MESSAGE):
-                send("rows", sheet.rows[start : start + _ROWS_PER_MESSAGE])
-        send("done")
-
-
-def _cap_memory(extra: int) -> None:
-    """Limit the address space to what the process already maps plus `extra` (Linux)."""
-    try:
-        with open("/proc/self/statm") as statm:
-            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-        _, hard = resource.getrlimit(resource.RLIMIT_AS)
-        cap = mapped + extra if hard == resource.RLIM_INFINITY else min(mapped + extra, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
-    except (AttributeError, OSError, ValueError):  # no /proc or no resource: no ceiling
-        pass
 
 
 def _decode(data: bytes) -> str:

@@ -122,7 +122,8 @@ def streamlit_server(db: Path, analysts: Path | None, workdir: Path, timeout: fl
                      on_start: Callable[[subprocess.Popen], None] | None = None,
                      secrets_text: str = "", port: int | None = None,
                      extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """`streamlit run app.py` on a free port of 127.0.0.1 with this database; yields its URL.
+    """`python -m segdash serve` (streamlit run app.py behind the upload guard) on a free port
+    of 127.0.0.1 with this database; yields its URL.
 
     The server is always stopped: terminate, then kill if it has not gone in 10 seconds. Its
     output goes to workdir/server.log and is shown if it does not start. `on_start` is given
@@ -143,7 +144,7 @@ def streamlit_server(db: Path, analysts: Path | None, workdir: Path, timeout: fl
         **(extra_env or {}),
     }
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        sys.executable, "-m", "segdash", "serve", "--server.port", str(port),
         "--server.headless", "true", "--server.address", HOST,
         "--server.fileWatcherType", "none", "--secrets.files", str(secrets),
     ]  # fmt: skip

@@ -1,0 +1,180 @@
+"""Running one heavy piece of work in a forked child with a memory ceiling and a time limit.
+
+An uploaded file's check is the one thing in the app whose cost the uploader decides: a 48 MB
+workbook of the wrong shape or a one-line CSV of 49 MB can take a minute and a gigabyte. Run in
+the app's process, that memory stays taken and the work holds the interpreter lock that every
+viewer's page needs. In a child it costs the child: the app's process only waits on a pipe
+(viewers' pages keep running), a file that needs more memory than the ceiling ends the child and
+not the app, and a check that takes too long is stopped.
+
+The child is forked, so it starts with everything the parent has in memory (the uploaded bytes,
+the master data) and sends back only messages: progress as it goes and the result at the end,
+each as a length-prefixed pickle. It must not touch the database: the parent reads what the
+work needs before the fork and writes afterwards. Where there is no fork (Windows) the work runs
+in the calling process, unbounded as before.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import select
+import signal
+import struct
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+try:
+    import resource
+except ImportError:  # Windows
+    resource = None  # type: ignore[assignment]
+
+T = TypeVar("T")
+Progress = Callable[[float, str], None]
+_HEADER = struct.Struct("!Q")
+
+
+class TooSlow(Exception):
+    """The work ran past its time limit and was stopped."""
+
+
+class OutOfMemory(Exception):
+    """The work needed more memory than its ceiling, or its process died; `note` is the last
+    thing the work said it was doing (see `note`)."""
+
+    def __init__(self, note: object = None) -> None:
+        super().__init__(note)
+        self.note = note
+
+
+_send: Callable[..., None] | None = None  # set in the child: the pipe to the parent
+
+
+def in_child() -> bool:
+    return _send is not None
+
+
+def note(what: object) -> None:
+    """Tell the parent what the work is doing now (picklable; None: nothing in particular),
+    so that an end by memory can say where. A no-op outside a child."""
+    if _send is not None:
+        _send("note", what)
+
+
+def can_fork() -> bool:
+    return hasattr(os, "fork") and resource is not None
+
+
+def run(work: Callable[[Progress], T], *, memory_bytes: int, seconds: float,
+        progress: Progress | None = None) -> T:  # fmt: skip
+    """`work(progress)` in a child; returns its result or raises what it raised.
+
+    Raises TooSlow after `seconds`, OutOfMemory when the child needed more than `memory_bytes`
+    on top of what the parent maps (or died); other exceptions come back re-raised as they were
+    when they can be pickled, else as RuntimeError with the child's traceback.
+    """
+    report = progress or (lambda fraction, text: None)
+    if not can_fork():
+        return work(report)
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            os.close(read_end)
+            _child(work, memory_bytes, write_end)
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        return _parent(pid, read_end, seconds, report)
+    finally:
+        os.close(read_end)
+
+
+def _child(work: Callable[[Progress], Any], memory_bytes: int, fd: int) -> None:
+    global _send
+    # Keep only the pipe open, so that a parallel check's pipe is not held open by this one.
+    os.closerange(3, fd)
+    os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
+    cap_memory(memory_bytes)
+
+    def send(*message: object) -> None:
+        payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        view = memoryview(_HEADER.pack(len(payload)) + payload)
+        while view:
+            view = view[os.write(fd, view):]
+
+    _send = send
+    # A Rust reader prints a backtrace when an allocation fails; the parent reports it instead.
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
+    try:
+        result = work(lambda fraction, text: send("progress", fraction, text))
+        send("result", result)
+    except MemoryError:
+        pass  # the parent reads a missing result as out of memory
+    except BaseException as exc:  # noqa: BLE001 - the parent raises it
+        try:
+            send("raised", exc)
+        except Exception:  # noqa: BLE001 - an exception that cannot be pickled
+            send("error", traceback.format_exc())
+
+
+def _parent(pid: int, fd: int, seconds: float, report: Progress) -> Any:
+    deadline = time.monotonic() + seconds
+    buffer = bytearray()
+    last_note: object = None
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TooSlow
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:  # the child is gone without a result
+                raise OutOfMemory(last_note)
+            buffer += chunk
+            while len(buffer) >= _HEADER.size:
+                (size,) = _HEADER.unpack_from(buffer)
+                if len(buffer) < _HEADER.size + size:
+                    break
+                kind, *payload = pickle.loads(bytes(buffer[_HEADER.size : _HEADER.size + size]))
+                del buffer[: _HEADER.size + size]
+                if kind == "progress":
+                    report(*payload)
+                elif kind == "note":
+                    last_note = payload[0]
+                elif kind == "result":
+                    return payload[0]
+                elif kind == "raised":
+                    raise payload[0]
+                elif kind == "error":
+                    raise RuntimeError(f"The work failed in the child process:\n{payload[0]}")
+    finally:
+        _end(pid)
+
+
+def _end(pid: int) -> None:
+    """Reap the child, killing it first if it is still at work (a time limit, an error)."""
+    finished, _ = os.waitpid(pid, os.WNOHANG)
+    if finished == 0:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(pid, 0)
+
+
+def cap_memory(extra: int) -> None:
+    """Limit the address space to what the process already maps plus `extra` (Linux)."""
+    try:
+        with open("/proc/self/statm") as statm:
+            mapped = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        cap = mapped + extra if hard == resource.RLIM_INFINITY else min(mapped + extra, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    except (AttributeError, OSError, ValueError):  # no /proc or no resource: no ceiling
+        pass
