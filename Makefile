@@ -3,12 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test bench demo-data clean
+.PHONY: run test lint lock bench demo-data clean
 
-$(BIN)/.installed: requirements.txt requirements-dev.txt
+# Installs the exact versions, checked against their hashes, from the lock file; the ranges in
+# requirements*.txt are what `make lock` resolves from.
+$(BIN)/.installed: requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.lock
 	touch $@
 
 run: $(BIN)/.installed
@@ -17,6 +19,22 @@ run: $(BIN)/.installed
 test: $(BIN)/.installed
 	$(BIN)/python -m pytest
 
+# ruff: the linter and the formatter's check (the configuration is in pyproject.toml).
+lint: $(BIN)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Resolve requirements*.txt again into the lock files (newest versions within the ranges), with
+# pip-tools in a venv of its own; then `make test`, and commit the lock files.
+lock:
+	$(PYTHON) -m venv $(VENV)-tools
+	$(VENV)-tools/bin/pip install --quiet pip-tools
+	for name in requirements requirements-dev; do \
+	    $(VENV)-tools/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	        --no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
+	        --output-file=$$name.lock $$name.txt || exit 1; \
+	done
+
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_import.py
 
@@ -24,4 +42,4 @@ demo-data: $(BIN)/.installed
 	$(BIN)/python -m segdash.demo
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(VENV)-tools .pytest_cache

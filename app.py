@@ -22,24 +22,51 @@ ui.refresh_revision()
 t = ui.t
 
 view_pages = [
-    st.Page("pages/overview.py", title=t("nav.overview"), icon=":material/dashboard:",
-            url_path="oversikt", default=True),
-    st.Page("pages/districts.py", title=t("nav.districts"), icon=":material/location_on:",
-            url_path="omraden"),
-    st.Page("pages/actions.py", title=t("nav.actions"), icon=":material/checklist:",
-            url_path="atgarder"),
-    st.Page("pages/offices.py", title=t("nav.offices"), icon=":material/apartment:",
-            url_path="forvaltningar"),
-    st.Page("pages/indicators.py", title=t("nav.indicators"), icon=":material/insights:",
-            url_path="indikatorer"),
-    st.Page("pages/report.py", title=t("nav.report"), icon=":material/description:",
-            url_path="rapport"),
+    st.Page(
+        "pages/overview.py",
+        title=t("nav.overview"),
+        icon=":material/dashboard:",
+        url_path="oversikt",
+        default=True,
+    ),
+    st.Page(
+        "pages/districts.py",
+        title=t("nav.districts"),
+        icon=":material/location_on:",
+        url_path="omraden",
+    ),
+    st.Page(
+        "pages/actions.py", title=t("nav.actions"), icon=":material/checklist:", url_path="atgarder"
+    ),
+    st.Page(
+        "pages/offices.py",
+        title=t("nav.offices"),
+        icon=":material/apartment:",
+        url_path="forvaltningar",
+    ),
+    st.Page(
+        "pages/indicators.py",
+        title=t("nav.indicators"),
+        icon=":material/insights:",
+        url_path="indikatorer",
+    ),
+    st.Page(
+        "pages/report.py", title=t("nav.report"), icon=":material/description:", url_path="rapport"
+    ),
 ]
 analyst_pages = [
-    st.Page("pages/upload.py", title=t("nav.upload"), icon=":material/upload_file:",
-            url_path="ladda-upp"),
-    st.Page("pages/history.py", title=t("nav.history"), icon=":material/history:",
-            url_path="importhistorik"),
+    st.Page(
+        "pages/upload.py",
+        title=t("nav.upload"),
+        icon=":material/upload_file:",
+        url_path="ladda-upp",
+    ),
+    st.Page(
+        "pages/history.py",
+        title=t("nav.history"),
+        icon=":material/history:",
+        url_path="importhistorik",
+    ),
 ]
 page = st.navigation(view_pages + analyst_pages, position="hidden")
 
@@ -53,6 +80,7 @@ with st.sidebar:
 ui.sidebar_filters(store)
 ui.sign_in_box()
 ui.sync_upload_permission()
+ui.settings_warnings()
 ui.language_switch()
 ui.sync_url()
 ui.demo_banner(store)

@@ -37,10 +37,21 @@ def generate(path: Path, rows: int) -> None:
     rng = random.Random(7)
     wb = Workbook(write_only=True)
     defs = wb.create_sheet("Indikatorer")
-    defs.append(["Kod", "Namn", "Enhet", "Högre är bättre", "Utvecklingsområde", "Källa", "Definition"])
+    defs.append(
+        ["Kod", "Namn", "Enhet", "Högre är bättre", "Utvecklingsområde", "Källa", "Definition"]
+    )
     for i in range(N_INDICATORS):
-        defs.append([f"IND{i:02d}", f"Indikator {i}", "%", "ja" if i % 2 else "nej", i % 5 + 1,
-                     "Benchmark", "Genererad"])  # fmt: skip
+        defs.append(
+            [
+                f"IND{i:02d}",
+                f"Indikator {i}",
+                "%",
+                "ja" if i % 2 else "nej",
+                i % 5 + 1,
+                "Benchmark",
+                "Genererad",
+            ]
+        )
     districts = wb.create_sheet("Områden")
     districts.append(["Kod", "Namn", "Typ"])
     for d in range(N_DISTRICTS):
@@ -50,8 +61,16 @@ def generate(path: Path, rows: int) -> None:
     for i in range(N_INDICATORS):
         for d in range(N_DISTRICTS):
             for y in range(years):
-                values.append([f"IND{i:02d}", f"D{d:03d}", 2000 + y, "T",
-                               round(rng.uniform(0, 100), 1), 50.0 if y == years - 1 else None])  # fmt: skip
+                values.append(
+                    [
+                        f"IND{i:02d}",
+                        f"D{d:03d}",
+                        2000 + y,
+                        "T",
+                        round(rng.uniform(0, 100), 1),
+                        50.0 if y == years - 1 else None,
+                    ]
+                )
     wb.save(path)
 
 
@@ -84,9 +103,10 @@ def run_segdash(path: str) -> dict:
 def in_child(mode: str, path: Path) -> dict:
     """Run one mode in a fresh interpreter; returns its timing and peak resident memory."""
     code = (
-        "import json, resource, sys; sys.path.insert(0, %r); import bench_import as b; "
-        "r = b.run_%s(%r); r['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; "
-        "print(json.dumps(r))" % (str(Path(__file__).parent), mode, str(path))
+        f"import json, resource, sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+        f"import bench_import as b; r = b.run_{mode}({str(path)!r}); "
+        "r['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024; "
+        "print(json.dumps(r))"
     )
     out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -108,7 +128,9 @@ def main() -> None:
     assert a["rows"] == b["rows"] == args.rows, (a, b)
     ratio = b["seconds"] / a["seconds"]
     print(f"(a) pandas.read_excel + openpyxl : {a['seconds']:7.2f} s")
-    print(f"(b) segdash check + import       : {b['seconds']:7.2f} s   peak memory {b['peak_mb']:.0f} MB")
+    print(
+        f"(b) segdash check + import       : {b['seconds']:7.2f} s   peak memory {b['peak_mb']:.0f} MB"
+    )
     print(f"ratio (b)/(a)                    : {ratio:7.1%}   (target <= 15 %, peak < 1024 MB)")
     ok = ratio <= 0.15 and b["peak_mb"] < 1024
     print("target met" if ok else "TARGET MISSED")

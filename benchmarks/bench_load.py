@@ -93,9 +93,11 @@ def followup_for(db: Path) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Uppföljning"
-    for row in (["Nr", "Period", "Status", "Andel genomfört", "Kommentar", "Planår"],
-                [first, "2023", "Genomförd", 100, "Klart", 2023],
-                [second, "2023", "Pågår med avvikelse", 40, "Försenad", 2023]):  # fmt: skip
+    for row in (
+        ["Nr", "Period", "Status", "Andel genomfört", "Kommentar", "Planår"],
+        [first, "2023", "Genomförd", 100, "Klart", 2023],
+        [second, "2023", "Pågår med avvikelse", 40, "Försenad", 2023],
+    ):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -132,13 +134,22 @@ async def check(page, who: str, where: str, results: Results) -> None:
 
 async def follow(page, title: str) -> None:
     since = await page.evaluate(PROGRESS_JS)
-    await page.locator('[data-testid="stSidebar"] [data-testid="stPageLink"]',
-                       has_text=title).click()  # fmt: skip
+    await page.locator(
+        '[data-testid="stSidebar"] [data-testid="stPageLink"]', has_text=title
+    ).click()
     await drawn(page, since)
 
 
-async def viewer(browser, url: str, number: int, rounds: int, results: Results,
-                 halfway: asyncio.Event, total_steps: int, stagger: float) -> None:  # fmt: skip
+async def viewer(
+    browser,
+    url: str,
+    number: int,
+    rounds: int,
+    results: Results,
+    halfway: asyncio.Event,
+    total_steps: int,
+    stagger: float,
+) -> None:
     who = f"viewer {number}"
     await asyncio.sleep((number - 1) * stagger)  # people do not all arrive in the same second
     page, errors = await new_page(browser, url)
@@ -186,7 +197,8 @@ async def analyst(browser, url: str, data: bytes, results: Results, halfway: asy
         started = time.perf_counter()
         since = await page.evaluate(PROGRESS_JS)
         await page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-            files=[{"name": "uppföljning.xlsx", "mimeType": XLSX, "buffer": data}])
+            files=[{"name": "uppföljning.xlsx", "mimeType": XLSX, "buffer": data}]
+        )
         await drawn(page, since)
         since = await page.evaluate(PROGRESS_JS)
         await page.get_by_text("Jag har granskat förhandsvisningen").click()
@@ -212,8 +224,9 @@ async def run(url: str, data: bytes, sessions: int, rounds: int, stagger: float)
     results = Results()
     halfway = asyncio.Event()
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                                   args=CHROMIUM_ARGS)  # fmt: skip
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             warm_up, _ = await new_page(browser, url)  # a new server's first visit (tests/e2e)
             await warm_up.goto("/")
@@ -222,9 +235,11 @@ async def run(url: str, data: bytes, sessions: int, rounds: int, stagger: float)
             total = sessions * rounds * len(ROUTE)
             await asyncio.gather(
                 analyst(browser, url, data, results, halfway),
-                *(viewer(browser, url, n + 1, rounds, results, halfway, total, stagger)
-                  for n in range(sessions)),
-            )  # fmt: skip
+                *(
+                    viewer(browser, url, n + 1, rounds, results, halfway, total, stagger)
+                    for n in range(sessions)
+                ),
+            )
         finally:
             await browser.close()
     return results
@@ -240,24 +255,32 @@ def p95(values: list[float]) -> float:
 
 def report(results: Results, sessions: int, rounds: int, elapsed: float) -> str:
     cores = os.cpu_count() or 1
-    heading = (f"{sessions} viewers x {rounds} rounds of {len(ROUTE)} pages, one analyst import, "
-               f"{elapsed:.0f} s in all; server CPU {results.server_cpu:.0f} s "
-               f"({results.server_cpu / (elapsed * cores):.0%} of the machine's {cores} cores, "
-               f"which the browsers share)")  # fmt: skip
+    heading = (
+        f"{sessions} viewers x {rounds} rounds of {len(ROUTE)} pages, one analyst import, "
+        f"{elapsed:.0f} s in all; server CPU {results.server_cpu:.0f} s "
+        f"({results.server_cpu / (elapsed * cores):.0%} of the machine's {cores} cores, "
+        f"which the browsers share)"
+    )
     lines = [heading, "", "| sida | antal | median | p95 | längst |", "|---|---|---|---|---|"]
     for name in [FIRST_LOAD, *ROUTE]:
         values = results.times.get(name, [])
         if values:
-            lines.append(f"| {name} | {len(values)} | {statistics.median(values):.2f} s | "
-                         f"{p95(values):.2f} s | {max(values):.2f} s |")  # fmt: skip
+            lines.append(
+                f"| {name} | {len(values)} | {statistics.median(values):.2f} s | "
+                f"{p95(values):.2f} s | {max(values):.2f} s |"
+            )
     everything = [v for name in ROUTE for v in results.times.get(name, [])]
     if everything:
-        lines.append(f"| alla sidbyten | {len(everything)} | {statistics.median(everything):.2f} s | "
-                     f"{p95(everything):.2f} s | {max(everything):.2f} s |")  # fmt: skip
+        lines.append(
+            f"| alla sidbyten | {len(everything)} | {statistics.median(everything):.2f} s | "
+            f"{p95(everything):.2f} s | {max(everything):.2f} s |"
+        )
     lines.append("")
     if results.import_seconds is not None:
-        lines.append(f"import (upload → preview → import): {results.import_seconds:.2f} s, "
-                     f"“{results.import_message}”")  # fmt: skip
+        lines.append(
+            f"import (upload → preview → import): {results.import_seconds:.2f} s, "
+            f"“{results.import_message}”"
+        )
     lines.append(f"errors: {len(results.errors)}")
     lines += [f"  - {e}" for e in results.errors[:50]]
     return "\n".join(lines)
@@ -267,8 +290,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sessions", type=int, default=10, help="viewers at once (default 10)")
     parser.add_argument("--rounds", type=int, default=3, help="rounds over the pages (default 3)")
-    parser.add_argument("--stagger", type=float, default=1.0,
-                        help="seconds between two viewers' arrivals (default 1)")  # fmt: skip
+    parser.add_argument(
+        "--stagger",
+        type=float,
+        default=1.0,
+        help="seconds between two viewers' arrivals (default 1)",
+    )
     parser.add_argument("--timeout", type=float, default=900, help="seconds in all (default 900)")
     args = parser.parse_args(argv)
     if not 1 <= args.sessions <= 50 or not 1 <= args.rounds <= 20 or not 0 <= args.stagger <= 10:
@@ -287,8 +314,12 @@ def main(argv: list[str] | None = None) -> int:
         with streamlit_server(db, analysts, work, on_start=servers.append) as url:
             started, cpu_before = time.perf_counter(), cpu_seconds(servers[0].pid)
             try:
-                results = asyncio.run(asyncio.wait_for(
-                    run(url, data, args.sessions, args.rounds, args.stagger), timeout=args.timeout))
+                results = asyncio.run(
+                    asyncio.wait_for(
+                        run(url, data, args.sessions, args.rounds, args.stagger),
+                        timeout=args.timeout,
+                    )
+                )
             except TimeoutError:
                 print(f"LOAD CHECK TIMED OUT after {args.timeout:.0f} s", file=sys.stderr)
                 return 1
@@ -296,7 +327,9 @@ def main(argv: list[str] | None = None) -> int:
             results.server_cpu = cpu_seconds(servers[0].pid) - cpu_before
             log = (work / "server.log").read_text(encoding="utf-8", errors="replace")
     if "Traceback" in log:
-        results.errors.append("the server logged a traceback:\n" + log[log.index("Traceback"):][:1500])
+        results.errors.append(
+            "the server logged a traceback:\n" + log[log.index("Traceback") :][:1500]
+        )
     print(report(results, args.sessions, args.rounds, elapsed))
     return 1 if results.errors else 0
 

@@ -26,7 +26,7 @@ same way. Target: every page's median rerun under 200 ms and at most 5x the triv
 median rerun. Exit status 1 and "TARGET MISSED" (with the pages) when missed, 0 otherwise,
 2 ("PAGE FAILED" and the traceback) when a page raises or does not draw.
 `--profile` then looks at one more rerun of each page that missed the target: the wall time
-of each step (every `ui.query` by name, `Store.revision`, the `charts` builders, `ui.table`,
+of each step (every `ui.cached` query by name, `Store.revision`, the `charts` builders, `ui.table`,
 `st.plotly_chart`, …, measured by wrapping them, no profiler), and cProfile's top functions.
 
     python benchmarks/bench_pages.py [--reruns 15] [--pages overview,actions] [--rebuild]
@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import functools
 import io
 import os
 import pstats
@@ -76,16 +77,35 @@ SEXES = ("T", "K", "M")
 # --- building the database -----------------------------------------------------------------
 
 _VERBS = (
-    "Utveckla", "Stärka", "Införa", "Utöka", "Samordna", "Förbättra", "Etablera", "Följa upp",
-)  # fmt: skip
+    "Utveckla",
+    "Stärka",
+    "Införa",
+    "Utöka",
+    "Samordna",
+    "Förbättra",
+    "Etablera",
+    "Följa upp",
+)
 _OBJECTS = (
-    "läxhjälp för högstadieelever", "trygghetsvandringar kvällstid", "feriearbeten för unga",
-    "språkstöd för föräldrar", "fältassistenternas arbete", "upprustning av utemiljöer",
-    "föreningslivets mötesplatser", "vägledning till arbete", "belysning i gångstråk",
-    "samverkan med bostadsbolagen", "öppen förskola", "simundervisning för barn",
-    "hälsofrämjande insatser", "bibliotekets språkcafé", "praktikplatser i kommunen",
-    "lovaktiviteter", "medborgarkontorets service", "samhällsorientering",
-)  # fmt: skip
+    "läxhjälp för högstadieelever",
+    "trygghetsvandringar kvällstid",
+    "feriearbeten för unga",
+    "språkstöd för föräldrar",
+    "fältassistenternas arbete",
+    "upprustning av utemiljöer",
+    "föreningslivets mötesplatser",
+    "vägledning till arbete",
+    "belysning i gångstråk",
+    "samverkan med bostadsbolagen",
+    "öppen förskola",
+    "simundervisning för barn",
+    "hälsofrämjande insatser",
+    "bibliotekets språkcafé",
+    "praktikplatser i kommunen",
+    "lovaktiviteter",
+    "medborgarkontorets service",
+    "samhällsorientering",
+)
 _COMMENTS = (
     "Arbetet fortskrider enligt plan.",
     "Insatsen har försenats på grund av personalbrist under våren.",
@@ -115,8 +135,10 @@ def build(path: Path) -> dict[str, int]:
     focus = list(domain.FOCUS_DISTRICTS)
 
     # master data: the four built-in districts + 196 comparison districts
-    extra = [(f"J{i:03d}", f"Jämförelseområde {i}", "jämförelse")
-             for i in range(1, N_EXTRA_DISTRICTS + 1)]  # fmt: skip
+    extra = [
+        (f"J{i:03d}", f"Jämförelseområde {i}", "jämförelse")
+        for i in range(1, N_EXTRA_DISTRICTS + 1)
+    ]
     districts = pd.DataFrame([*domain.DISTRICTS, *extra], columns=["code", "name", "district_type"])
 
     # plans: 200 actions per year, 40 per development area, numbered "area.n"
@@ -131,15 +153,21 @@ def build(path: Path) -> dict[str, int]:
                 chosen = sorted(rng.choice(focus, size=int(rng.integers(1, 4)), replace=False))
                 verb = _VERBS[rng.integers(len(_VERBS))]
                 title = f"{verb} {_OBJECTS[rng.integers(len(_OBJECTS))]}"
-                rows.append({
-                    "plan_year": year, "action_no": f"{area}.{n}", "area_no": area,
-                    "title": title,
-                    "description": f"{title} i {', '.join(chosen)} under {year}. "
-                                   f"Ansvarig förvaltning är {lead}.",
-                    "lead_office": lead, "partner_offices": [str(p) for p in partners],
-                    "districts": [str(d) for d in chosen],
-                    "start_when": str(year), "end_when": str(year + int(rng.integers(0, 3))),
-                })  # fmt: skip
+                rows.append(
+                    {
+                        "plan_year": year,
+                        "action_no": f"{area}.{n}",
+                        "area_no": area,
+                        "title": title,
+                        "description": f"{title} i {', '.join(chosen)} under {year}. "
+                        f"Ansvarig förvaltning är {lead}.",
+                        "lead_office": lead,
+                        "partner_offices": [str(p) for p in partners],
+                        "districts": [str(d) for d in chosen],
+                        "start_when": str(year),
+                        "end_when": str(year + int(rng.integers(0, 3))),
+                    }
+                )
         plans[year] = pd.DataFrame(rows)
 
     # follow-ups: three per plan year, a row for every action of the plan in force
@@ -150,30 +178,44 @@ def build(path: Path) -> dict[str, int]:
         for period in (f"{year}-T1", f"{year}-T2", str(year)):
             status = rng.choice(codes, size=len(plan), p=[0.15, 0.45, 0.2, 0.15, 0.05])
             partly = rng.integers(5, 96, size=len(plan)).astype(float)
-            progress = np.where(status == "done", 100.0,
-                                np.where(status == "not_started", 0.0, partly))  # fmt: skip
-            followups[period] = pd.DataFrame({
-                "plan_year": year, "action_no": plan["action_no"], "period": period,
-                "status": status, "progress": progress,
-                "comment": [_COMMENTS[i] for i in rng.integers(len(_COMMENTS), size=len(plan))],
-                "reported_office": plan["lead_office"],
-            })  # fmt: skip
+            progress = np.where(
+                status == "done", 100.0, np.where(status == "not_started", 0.0, partly)
+            )
+            followups[period] = pd.DataFrame(
+                {
+                    "plan_year": year,
+                    "action_no": plan["action_no"],
+                    "period": period,
+                    "status": status,
+                    "progress": progress,
+                    "comment": [_COMMENTS[i] for i in rng.integers(len(_COMMENTS), size=len(plan))],
+                    "reported_office": plan["lead_office"],
+                }
+            )
 
     # indicators: 50 definitions, then every district x indicator x year x sex
-    indicators = pd.DataFrame({
-        "code": [f"IND{i:02d}" for i in range(1, N_INDICATORS + 1)],
-        "name": [f"Indikator {i}: {_OBJECTS[i % len(_OBJECTS)]}"
-                 for i in range(1, N_INDICATORS + 1)],
-        "unit": [_UNITS[i % len(_UNITS)] for i in range(N_INDICATORS)],
-        "higher_is_better": [bool(i % 2) for i in range(N_INDICATORS)],
-        "area_no": [i % 5 + 1 for i in range(N_INDICATORS)],
-        "source": [_SOURCES[i % len(_SOURCES)] for i in range(N_INDICATORS)],
-        "definition": [f"Uppgift från {_SOURCES[i % len(_SOURCES)]}, årsvis per område."
-                       for i in range(N_INDICATORS)],
-    })  # fmt: skip
+    indicators = pd.DataFrame(
+        {
+            "code": [f"IND{i:02d}" for i in range(1, N_INDICATORS + 1)],
+            "name": [
+                f"Indikator {i}: {_OBJECTS[i % len(_OBJECTS)]}" for i in range(1, N_INDICATORS + 1)
+            ],
+            "unit": [_UNITS[i % len(_UNITS)] for i in range(N_INDICATORS)],
+            "higher_is_better": [bool(i % 2) for i in range(N_INDICATORS)],
+            "area_no": [i % 5 + 1 for i in range(N_INDICATORS)],
+            "source": [_SOURCES[i % len(_SOURCES)] for i in range(N_INDICATORS)],
+            "definition": [
+                f"Uppgift från {_SOURCES[i % len(_SOURCES)]}, årsvis per område."
+                for i in range(N_INDICATORS)
+            ],
+        }
+    )
     ind, dist, yr, sx = np.meshgrid(
-        np.arange(N_INDICATORS), np.arange(len(districts)), np.array(VALUE_YEARS),
-        np.arange(len(SEXES)), indexing="ij",
+        np.arange(N_INDICATORS),
+        np.arange(len(districts)),
+        np.array(VALUE_YEARS),
+        np.arange(len(SEXES)),
+        indexing="ij",
     )
     ind, dist, yr, sx = ind.ravel(), dist.ravel(), yr.ravel(), sx.ravel()
     level = rng.uniform(10, 90, size=(N_INDICATORS, len(districts)))[ind, dist]
@@ -181,26 +223,38 @@ def build(path: Path) -> dict[str, int]:
     value = np.round(level + trend * (yr - VALUE_YEARS[0]) + rng.normal(0, 2, size=ind.size), 1)
     is_focus = np.isin(dist, np.arange(len(focus)))  # the focus districts come first
     target = np.where(is_focus & (yr >= 2020), np.round(level + 5, 1), np.nan)
-    values = pd.DataFrame({
-        "indicator_code": np.array(indicators["code"])[ind],
-        "district_code": np.array(districts["code"])[dist],
-        "year": yr.astype("int32"),
-        "sex": np.array(SEXES)[sx],
-        "value": value,
-        "target": pd.array(target, dtype="Float64"),  # NaN -> NULL, not a NaN value
-        "source": None,
-    })  # fmt: skip
+    values = pd.DataFrame(
+        {
+            "indicator_code": np.array(indicators["code"])[ind],
+            "district_code": np.array(districts["code"])[dist],
+            "year": yr.astype("int32"),
+            "sex": np.array(SEXES)[sx],
+            "value": value,
+            "target": pd.array(target, dtype="Float64"),  # NaN -> NULL, not a NaN value
+            "source": None,
+        }
+    )
 
     store = Store(path)
     try:
+
         def load(cur) -> None:
             def batch(kind: str, name: str, frames: dict) -> None:
-                store.insert_batch(cur, kind=kind, file_name=name, sha256=f"bench-{name}",
-                                   imported_by="bench_pages", frames=frames)  # fmt: skip
+                store.insert_batch(
+                    cur,
+                    kind=kind,
+                    file_name=name,
+                    sha256=f"bench-{name}",
+                    imported_by="bench_pages",
+                    frames=frames,
+                )
 
             batch("master", "omraden.xlsx", {"district": districts})
-            batch("indicators", "indikatorer.xlsx",
-                  {"indicator": indicators, "indicator_value": values})  # fmt: skip
+            batch(
+                "indicators",
+                "indikatorer.xlsx",
+                {"indicator": indicators, "indicator_value": values},
+            )
             for year, plan in plans.items():
                 batch("plan", f"atgardsplan_{year}.xlsx", {"action": plan})
             for period, frame in followups.items():
@@ -209,11 +263,17 @@ def build(path: Path) -> dict[str, int]:
         store.write(load)
         counts = {
             view: int(store.df(f"SELECT count(*) AS n FROM {view}")["n"].iloc[0])
-            for view in ("current_action", "current_action_status", "current_district",
-                         "current_indicator", "current_indicator_value")
-        }  # fmt: skip
-        counts["targets"] = int(store.df(
-            "SELECT count(target) AS n FROM current_indicator_value")["n"].iloc[0])  # fmt: skip
+            for view in (
+                "current_action",
+                "current_action_status",
+                "current_district",
+                "current_indicator",
+                "current_indicator_value",
+            )
+        }
+        counts["targets"] = int(
+            store.df("SELECT count(target) AS n FROM current_indicator_value")["n"].iloc[0]
+        )
         counts["batches"] = int(store.df("SELECT count(*) AS n FROM import_batch")["n"].iloc[0])
     finally:
         store.close()
@@ -232,9 +292,13 @@ def ensure_database(rebuild: bool) -> None:
     print(f"built in {seconds:.1f} s, {DB_PATH.stat().st_size / 1e6:.1f} MB")
     for name, n in counts.items():
         print(f"  {name:<24} {n:>9,}")
-    expected = {"current_action": 2_000, "current_action_status": 6_000,
-                "current_district": 200, "current_indicator": 50,
-                "current_indicator_value": 750_000}  # fmt: skip
+    expected = {
+        "current_action": 2_000,
+        "current_action_status": 6_000,
+        "current_district": 200,
+        "current_indicator": 50,
+        "current_indicator_value": 750_000,
+    }
     wrong = {k: (counts[k], v) for k, v in expected.items() if counts[k] != v}
     if wrong:
         raise SystemExit(f"the built database has the wrong row counts (got, wanted): {wrong}")
@@ -252,24 +316,28 @@ def _check(at, page: str, what: str) -> None:
     from segdash import i18n
 
     if len(at.exception):
-        details = "\n\n".join(
-            f"{e.value}\n" + "\n".join(e.stack_trace) for e in at.exception
-        )
+        details = "\n\n".join(f"{e.value}\n" + "\n".join(e.stack_trace) for e in at.exception)
         raise PageFailed(f"page {page!r} raised on its {what}:\n{details}")
     if len(at.error):
-        raise PageFailed(f"page {page!r} showed an error on its {what}: "
-                         + "; ".join(str(e.value) for e in at.error))  # fmt: skip
+        raise PageFailed(
+            f"page {page!r} showed an error on its {what}: "
+            + "; ".join(str(e.value) for e in at.error)
+        )
     if page == "trivial":
         return
     wanted = i18n.text(i18n.DEFAULT_LANGUAGE, f"{page}.title")
     titles = [e.value for e in at.title]
     if wanted not in titles:
         infos = [str(e.value) for e in at.info]
-        raise PageFailed(f"page {page!r} did not draw its title {wanted!r} on its {what} "
-                         f"(titles: {titles}; infos: {infos})")  # fmt: skip
+        raise PageFailed(
+            f"page {page!r} did not draw its title {wanted!r} on its {what} "
+            f"(titles: {titles}; infos: {infos})"
+        )
     if not _drawn(at):
-        raise PageFailed(f"page {page!r} drew no table and no chart on its {what} "
-                         f"(infos: {[str(e.value) for e in at.info]})")  # fmt: skip
+        raise PageFailed(
+            f"page {page!r} drew no table and no chart on its {what} "
+            f"(infos: {[str(e.value) for e in at.info]})"
+        )
 
 
 def _drawn(at) -> int:
@@ -306,9 +374,14 @@ def time_page(page: str, reruns: int) -> dict:
         at.run()
         times.append(time.perf_counter() - start)
         _check(at, page, f"rerun {i + 1}")
-    return {"page": page, "first_ms": first * 1000, "median_ms": statistics.median(times) * 1000,
-            "min_ms": min(times) * 1000, "max_ms": max(times) * 1000,
-            "drawn": _drawn(at)}  # fmt: skip
+    return {
+        "page": page,
+        "first_ms": first * 1000,
+        "median_ms": statistics.median(times) * 1000,
+        "min_ms": min(times) * 1000,
+        "max_ms": max(times) * 1000,
+        "drawn": _drawn(at),
+    }
 
 
 def _quiet_streamlit() -> None:
@@ -346,25 +419,43 @@ def _instrument(calls: list[tuple[str, float]]) -> list[tuple[object, str, objec
     from segdash import charts, fmt, queries, ui
     from segdash.store import Store
 
-    targets = [(ui, "query"), (ui, "table"), (ui, "chart"), (st, "plotly_chart"),
-               (st, "dataframe"), (Store, "revision"), (queries, "search_actions"),
-               (fmt, "number"), (fmt, "with_unit"), (ui, "t")]  # fmt: skip
-    targets += [(charts, n) for n in dir(charts) if n in {"_figure"} or (
-        not n.startswith("_") and callable(getattr(charts, n))
-        and getattr(getattr(charts, n), "__module__", "") == charts.__name__)]  # fmt: skip
+    targets = [
+        (ui, "cached"),
+        (ui, "table"),
+        (ui, "chart"),
+        (st, "plotly_chart"),
+        (st, "dataframe"),
+        (Store, "revision"),
+        (queries, "search_actions"),
+        (fmt, "number"),
+        (fmt, "with_unit"),
+        (ui, "t"),
+    ]
+    targets += [
+        (charts, n)
+        for n in dir(charts)
+        if n in {"_figure"}
+        or (
+            not n.startswith("_")
+            and callable(getattr(charts, n))
+            and getattr(getattr(charts, n), "__module__", "") == charts.__name__
+        )
+    ]
     saved = []
     for owner, name in targets:
         original = getattr(owner, name)
         label = f"{getattr(owner, '__name__', owner)}.{name}"
 
+        # wraps: ui.figure and ui.cached check which module the function they get is from
+        @functools.wraps(original)
         def wrapper(*args, __original=original, __label=label, **kwargs):
             start = time.perf_counter()
             try:
                 return __original(*args, **kwargs)
             finally:
                 ms = (time.perf_counter() - start) * 1000
-                if __label == "segdash.ui.query":
-                    calls.append((f"segdash.ui.query({args[0]!r})", ms))
+                if __label == "segdash.ui.cached":
+                    calls.append((f"segdash.ui.cached({args[0].__qualname__})", ms))
                 calls.append((__label, ms))
 
         saved.append((owner, name, original))
@@ -406,10 +497,14 @@ def profile_rerun(page: str, top: int = 20) -> str:
             setattr(owner, name, original)
         LocalScriptRunner._run_script_thread = original_thread
     _check(at, page, "instrumented rerun")
-    lines.append(f"at.run(): {total:.1f} ms wall, of which the script thread {script[0]:.1f} ms "
-                 f"(the rest is AppTest setting up the run and parsing the output)")  # fmt: skip
-    lines.append("wall time per step (inclusive; ui.table includes st.dataframe and fmt.*, "
-                 "ui.chart includes st.plotly_chart):")  # fmt: skip
+    lines.append(
+        f"at.run(): {total:.1f} ms wall, of which the script thread {script[0]:.1f} ms "
+        f"(the rest is AppTest setting up the run and parsing the output)"
+    )
+    lines.append(
+        "wall time per step (inclusive; ui.table includes st.dataframe and fmt.*, "
+        "ui.chart includes st.plotly_chart):"
+    )
     totals: dict[str, list[float]] = {}
     for label, ms in calls:
         totals.setdefault(label, []).append(ms)
@@ -440,7 +535,7 @@ def profile_rerun(page: str, top: int = 20) -> str:
         text = buffer.getvalue()
         where = " in segdash/, pages/ and app.py" if restrict else ""
         lines.append(f"cProfile (times inflated by the profiler), top {top} by {sort}{where}:")
-        lines.append(text[text.find("   ncalls"):].rstrip())
+        lines.append(text[text.find("   ncalls") :].rstrip())
     return "\n".join(lines)
 
 
@@ -450,17 +545,24 @@ def profile_rerun(page: str, top: int = 20) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reruns", type=int, default=15, help="timed reruns per page")
-    parser.add_argument("--pages", default=",".join(PAGES),
-                        help=f"comma-separated subset of: {', '.join(PAGES)}")  # fmt: skip
+    parser.add_argument(
+        "--pages", default=",".join(PAGES), help=f"comma-separated subset of: {', '.join(PAGES)}"
+    )
     parser.add_argument("--rebuild", action="store_true", help="rebuild the large database")
-    parser.add_argument("--profile", action="store_true",
-                        help="profile one rerun of each page that misses the target")  # fmt: skip
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="profile one rerun of each page that misses the target",
+    )
     args = parser.parse_args()
     pages = [p.strip() for p in args.pages.split(",") if p.strip()]
     unknown = [p for p in pages if p not in PAGES]
     if unknown or not pages or args.reruns < 1:
-        parser.error(f"unknown pages {unknown}; choose from {', '.join(PAGES)}" if unknown
-                     else "nothing to time")  # fmt: skip
+        parser.error(
+            f"unknown pages {unknown}; choose from {', '.join(PAGES)}"
+            if unknown
+            else "nothing to time"
+        )
 
     ensure_database(args.rebuild)
     os.environ["SEGDASH_DB"] = str(DB_PATH)
@@ -479,10 +581,14 @@ def main() -> None:
         sys.exit(2)
 
     base = baseline["median_ms"]
-    print(f"\n{args.reruns} reruns per page; ratio = median rerun / trivial page's median rerun;"
-          " drawn = tables + charts on the page")  # fmt: skip
-    header = (f"{'page':<12} {'first run (ms)':>15} {'median rerun (ms)':>18}"
-              f" {'min–max (ms)':>14} {'ratio':>7}  {'drawn':>5}  target")  # fmt: skip
+    print(
+        f"\n{args.reruns} reruns per page; ratio = median rerun / trivial page's median rerun;"
+        " drawn = tables + charts on the page"
+    )
+    header = (
+        f"{'page':<12} {'first run (ms)':>15} {'median rerun (ms)':>18}"
+        f" {'min–max (ms)':>14} {'ratio':>7}  {'drawn':>5}  target"
+    )
     print(header)
     print("-" * len(header))
     missed = []
@@ -493,10 +599,14 @@ def main() -> None:
             missed.append(r["page"])
         verdict = "–" if r is baseline else ("ok" if ok else "MISSED")
         spread = f"{r['min_ms']:.0f}–{r['max_ms']:.0f}"
-        print(f"{r['page']:<12} {r['first_ms']:>15.0f} {r['median_ms']:>18.1f} {spread:>14}"
-              f" {ratio:>6.1f}x  {r['drawn']:>5}  {verdict}")  # fmt: skip
-    print(f"target: every page's median rerun < {TARGET_MS:.0f} ms and <= {TARGET_RATIO:.0f}x "
-          f"the trivial page ({TARGET_RATIO * base:.1f} ms)")  # fmt: skip
+        print(
+            f"{r['page']:<12} {r['first_ms']:>15.0f} {r['median_ms']:>18.1f} {spread:>14}"
+            f" {ratio:>6.1f}x  {r['drawn']:>5}  {verdict}"
+        )
+    print(
+        f"target: every page's median rerun < {TARGET_MS:.0f} ms and <= {TARGET_RATIO:.0f}x "
+        f"the trivial page ({TARGET_RATIO * base:.1f} ms)"
+    )
 
     if args.profile:
         for page in missed:

@@ -98,7 +98,9 @@ def time_reruns(at, reruns: int) -> list[float]:
         at.run()
         times.append((time.perf_counter() - start) * 1000)
         if len(at.exception) or len(at.error):
-            raise SystemExit(f"the overview failed: {[e.value for e in (*at.exception, *at.error)]}")
+            raise SystemExit(
+                f"the overview failed: {[e.value for e in (*at.exception, *at.error)]}"
+            )
     return times
 
 
@@ -118,9 +120,12 @@ def phase(at, reruns: int, checker: Checker | None) -> dict:
         checker.join()
     sampler.stop.set()
     sampler.join()
-    return {"median": statistics.median(times), "p90": statistics.quantiles(times, n=10)[-1],
-            "extra_mb": sampler.peak - sampler.start_mb,
-            "checks": checker.checks if checker else 0}  # fmt: skip
+    return {
+        "median": statistics.median(times),
+        "p90": statistics.quantiles(times, n=10)[-1],
+        "extra_mb": sampler.peak - sampler.start_mb,
+        "checks": checker.checks if checker else 0,
+    }
 
 
 def main() -> None:
@@ -148,17 +153,23 @@ def main() -> None:
             here = phase(at, args.reruns, Checker(store, upload))
         finally:
             isolated.can_fork = fork
-    print(f"viewer's overview rerun, {args.reruns} reruns per phase, "
-          f"{path.stat().st_size / 1e6:.1f} MB workbook checked meanwhile:")  # fmt: skip
+    print(
+        f"viewer's overview rerun, {args.reruns} reruns per phase, "
+        f"{path.stat().st_size / 1e6:.1f} MB workbook checked meanwhile:"
+    )
     rows = (("(a) idle", idle), ("(b) check in a child", child), ("(c) check in the app", here))
     for label, r in rows:
-        print(f"  {label:<22} median {r['median']:6.1f} ms ({r['median'] / idle['median']:4.2f}x)"
-              f"   p90 {r['p90']:6.1f} ms ({r['p90'] / idle['p90']:4.2f}x)   checks {r['checks']:>2}"
-              f"   app memory +{r['extra_mb']:.0f} MB")  # fmt: skip
+        print(
+            f"  {label:<22} median {r['median']:6.1f} ms ({r['median'] / idle['median']:4.2f}x)"
+            f"   p90 {r['p90']:6.1f} ms ({r['p90'] / idle['p90']:4.2f}x)   checks {r['checks']:>2}"
+            f"   app memory +{r['extra_mb']:.0f} MB"
+        )
     ratio = child["p90"] / idle["p90"]
     ok = ratio <= TARGET_RATIO
-    print(f"viewer during a check: p90 {ratio:.2f}x idle with the check in a child, "
-          f"{here['p90'] / idle['p90']:.2f}x with it in the app (target <= {TARGET_RATIO}x)")  # fmt: skip
+    print(
+        f"viewer during a check: p90 {ratio:.2f}x idle with the check in a child, "
+        f"{here['p90'] / idle['p90']:.2f}x with it in the app (target <= {TARGET_RATIO}x)"
+    )
     print("target met" if ok else "TARGET MISSED")
     sys.exit(0 if ok else 1)
 

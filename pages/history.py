@@ -5,7 +5,7 @@ import json
 import pandas as pd
 import streamlit as st
 
-from segdash import fmt, ui
+from segdash import fmt, queries, ui
 from segdash.store import StoreError
 from segdash.ui import t
 
@@ -18,7 +18,7 @@ st.markdown(t("history.intro"))
 if message := st.session_state.pop("history_done", None):
     st.success(message, icon=":material/check_circle:")
 
-batches = ui.query("batches")
+batches = ui.cached(queries.batches)
 if batches.empty:
     st.info(t("history.empty"), icon=":material/info:")
     st.stop()
@@ -35,19 +35,38 @@ shown = batches.assign(
     rows=batches["row_counts"].map(lambda c: sum(json.loads(c).values())),
     state_label=batches["state"].map(lambda s: t(f"history.state.{s}")),
     sha=batches["sha256"].str[:16],
-    last=[f"{t('history.state.' + ('inactive' if e == 'rollback' else 'active'))}: {a}, "
-          f"{fmt.long_date(pd.Timestamp(at).to_pydatetime(), lang)}"
-          for e, a, at in zip(batches["last_event"], batches["last_actor"], batches["last_event_at"], strict=True)],
-)  # fmt: skip
-ui.table(shown, {"batch_id": t("col.batch"), "kind_label": t("col.kind"), "file_name": t("col.file"),
-                 "when": t("col.when"), "imported_by": t("col.who"), "rows": t("col.rows"),
-                 "state_label": t("col.state"), "last": t("col.last_event"), "sha": t("col.sha256")},
-         key="history_table")  # fmt: skip
+    last=[
+        f"{t('history.state.' + ('inactive' if e == 'rollback' else 'active'))}: {a}, "
+        f"{fmt.long_date(pd.Timestamp(at).to_pydatetime(), lang)}"
+        for e, a, at in zip(
+            batches["last_event"], batches["last_actor"], batches["last_event_at"], strict=True
+        )
+    ],
+)
+ui.table(
+    shown,
+    {
+        "batch_id": t("col.batch"),
+        "kind_label": t("col.kind"),
+        "file_name": t("col.file"),
+        "when": t("col.when"),
+        "imported_by": t("col.who"),
+        "rows": t("col.rows"),
+        "state_label": t("col.state"),
+        "last": t("col.last_event"),
+        "sha": t("col.sha256"),
+    },
+    key="history_table",
+)
 
 ids = [int(b) for b in batches["batch_id"]]
 by_id = {int(r.batch_id): r for r in batches.itertuples()}
-picked = st.selectbox(t("history.choose"), ids, key="history_pick",
-                      format_func=lambda b: f"{b}: {by_id[b].file_name} ({t('history.state.' + by_id[b].state)})")  # fmt: skip
+picked = st.selectbox(
+    t("history.choose"),
+    ids,
+    key="history_pick",
+    format_func=lambda b: f"{b}: {by_id[b].file_name} ({t('history.state.' + by_id[b].state)})",
+)
 batch = by_id[picked]
 activate = batch.state != "active"
 
@@ -66,8 +85,13 @@ def confirm(batch_id: int, file_name: str, activate: bool) -> None:
     # dialog fragment (browser) and on a full rerun (tests).
     @st.dialog(title, on_dismiss=_forget_pending)
     def dialog() -> None:
-        st.write(ui.tm("history.confirm_restore" if activate else "history.confirm_rollback",
-                       id=batch_id, file=file_name))  # fmt: skip
+        st.write(
+            ui.tm(
+                "history.confirm_restore" if activate else "history.confirm_rollback",
+                id=batch_id,
+                file=file_name,
+            )
+        )
         yes, no = st.columns(2)
         if yes.button(t("history.yes"), type="primary", key="history_yes"):
             _forget_pending()
@@ -83,7 +107,8 @@ def confirm(batch_id: int, file_name: str, activate: bool) -> None:
                 st.rerun()
             ui.refresh_revision()
             st.session_state["history_done"] = t(
-                "history.restored" if activate else "history.rolled_back", id=batch_id)
+                "history.restored" if activate else "history.rolled_back", id=batch_id
+            )
             st.rerun()
         if no.button(t("history.cancel"), key="history_no"):
             _forget_pending()

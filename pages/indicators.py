@@ -3,98 +3,150 @@
 import pandas as pd
 import streamlit as st
 
-from segdash import domain, ui
+from segdash import charts, domain, queries, ui
 from segdash.ui import t
 
 lang = ui.lang()
 st.title(t("indicators.title"))
 
-catalogue = ui.query("indicator_catalogue")
+catalogue = ui.cached(queries.indicator_catalogue)
 if catalogue.empty:
     st.info(t("empty.no_indicators"), icon=":material/upload_file:")
     st.stop()
 
-codes = list(catalogue["code"])
 names = dict(zip(catalogue["code"], catalogue["name"], strict=True))
-if "indicator_pick" not in st.session_state:
-    from_url = st.query_params.get("indikator")
-    st.session_state["indicator_pick"] = from_url if from_url in codes else codes[0]
-code = st.selectbox(t("indicators.choose"), codes, key="indicator_pick", format_func=names.get)
-ui.set_page_param("indikator", code)
+code = ui.url_choice(
+    st.selectbox,
+    t("indicators.choose"),
+    list(names),
+    key="indicator_pick",
+    param="indikator",
+    format_func=names.get,
+)
 meta = catalogue[catalogue["code"] == code].iloc[0]
 
 if pd.isna(meta["higher_is_better"]):
     direction = t("indicators.no_direction")
+elif meta["higher_is_better"]:
+    direction = t("indicators.higher_better")
 else:
-    direction = t("indicators.higher_better" if meta["higher_is_better"] else "indicators.lower_better")
+    direction = t("indicators.lower_better")
+area = f"{int(meta['area_no'])}. {meta['area_name']}" if pd.notna(meta["area_no"]) else None
 left, right = st.columns([2, 1])
 with left:
     st.markdown(f"**{t('indicators.definition')}**")
     st.text(meta["definition"] if isinstance(meta["definition"], str) else "–")
 with right:
-    for label, value in (
-        (t("indicators.unit"), meta["unit"]), (t("indicators.direction"), direction),
+    facts = (
+        (t("indicators.unit"), meta["unit"]),
+        (t("indicators.direction"), direction),
         (t("indicators.source"), meta["source"]),
-        (t("indicators.area"), f"{int(meta['area_no'])}. {meta['area_name']}" if pd.notna(meta["area_no"]) else None),
-    ):  # fmt: skip
+        (t("indicators.area"), area),
+    )
+    for label, value in facts:
         st.markdown(f"**{label}**")
         st.text(value if isinstance(value, str) and value else "–")
 
-values = ui.query("indicator_values", code, (), None)
+values = ui.cached(queries.indicator_values, code=code, districts=(), sex=None)
 if values["value"].notna().sum() == 0:
     st.info(ui.tm("empty.no_values", indicator=meta["name"]), icon=":material/upload_file:")
     st.stop()
 
-districts_present = values.drop_duplicates("district")
-district_names = dict(zip(districts_present["district"],
-                          districts_present["district_name"].fillna(districts_present["district"]),
-                          strict=True))  # fmt: skip
-sexes = [s for s in ("T", "K", "M") if (values["sex"] == s).any()]
+present = values.drop_duplicates("district")
+district_names = dict(
+    zip(present["district"], present["district_name"].fillna(present["district"]), strict=True)
+)
+sexes = queries.sexes_present(values)
 sex = sexes[0]
 if len(sexes) > 1:
-    sex = st.segmented_control(t("indicators.sex"), sexes, default=sexes[0], key="indicator_sex",
-                               format_func=lambda s: t(f"sex.{s}")) or sexes[0]  # fmt: skip
+    sex = (
+        st.segmented_control(
+            t("indicators.sex"),
+            sexes,
+            default=sexes[0],
+            key="indicator_sex",
+            format_func=lambda s: t(f"sex.{s}"),
+        )
+        or sexes[0]
+    )
 
-# The focus districts and Linköping by default; any other district on request, since a chart
+# The focus and reference districts by default; any other district on request, since a chart
 # of every district in Sweden would be unreadable.
-master = ui.query("master_data")["districts"]
-standard = [d for d in master.loc[master["district_type"].isin(["fokus", "referens"]), "code"]
-            if d in district_names]  # fmt: skip
+master = ui.cached(queries.master_data)
+standard = [d for d in master.standard if d in district_names]
 others = sorted((d for d in district_names if d not in standard), key=district_names.get)
 extra = []
 if others:
-    extra = st.multiselect(t("indicators.more_districts"), others, key="indicator_more",
-                           format_func=district_names.get, placeholder=t("indicators.none_more"))  # fmt: skip
+    extra = st.multiselect(
+        t("indicators.more_districts"),
+        others,
+        key="indicator_more",
+        format_func=district_names.get,
+        placeholder=t("indicators.none_more"),
+    )
 shown_districts = [*standard, *extra] or list(district_names)[:8]
 chosen = values[(values["sex"] == sex) & values["district"].isin(shown_districts)]
+listed = ", ".join(district_names[d] for d in shown_districts if d in district_names)
 
 st.header(t("indicators.over_years"))
-ui.chart(ui.figure("indicator_lines", chosen[["district", "year", "value", "target"]], title="",
-                   unit=meta["unit"], district_labels=district_names,
-                   reference=domain.MUNICIPALITY, target_label=t("chart.target")),
-         key="indicator_lines")  # fmt: skip
-with st.expander(t("overview.table_alt")):
-    wide = chosen.assign(district=chosen["district"].map(district_names)).pivot_table(
-        index="year", columns="district", values="value", sort=False).reset_index()  # fmt: skip
-    ui.table(wide, {"year": t("col.year"), **{c: c for c in wide.columns[1:]}},
-             {c: 1 for c in wide.columns[1:]}, key="indicator_lines_table")  # fmt: skip
+by_year = ui.wide_table(
+    chosen.assign(district=chosen["district"].map(district_names)),
+    index="year",
+    columns="district",
+    values="value",
+)
+ui.chart_with_table(
+    ui.figure(
+        charts.indicator_lines,
+        chosen[["district", "year", "value", "target"]],
+        title="",
+        unit=meta["unit"],
+        district_labels=district_names,
+        reference=domain.MUNICIPALITY,
+        target_label=t("chart.target"),
+    ),
+    key="indicator_lines",
+    alt=t("alt.indicator_lines", indicator=meta["name"], districts=listed),
+    table_frame=by_year,
+    columns={"year": t("col.year"), **{c: c for c in by_year.columns[1:]}},
+    decimals={c: 1 for c in by_year.columns[1:]},
+)
 
 st.header(t("indicators.latest_vs_target"))
-present = chosen.dropna(subset=["value"])
-latest = present.loc[present.groupby("district")["year"].idxmax()]
-ui.chart(ui.figure("latest_vs_target", latest[["district", "value", "target"]], title="",
-                   unit=meta["unit"], district_labels=district_names,
-                   value_label=t("chart.value"), target_label=t("chart.target")),
-         key="indicator_latest")  # fmt: skip
+latest = queries.latest_per_district(chosen)
+ui.chart(
+    ui.figure(
+        charts.latest_vs_target,
+        latest[["district", "value", "target"]],
+        title="",
+        unit=meta["unit"],
+        district_labels=district_names,
+        value_label=t("chart.value"),
+        target_label=t("chart.target"),
+    ),
+    key="indicator_latest",
+    alt=t("alt.latest_vs_target", indicator=meta["name"]),
+)
 latest = latest.assign(district_label=latest["district"].map(district_names))
-ui.table(latest, {"district_label": t("col.district"), "year": t("col.year"),
-                  "value": t("col.value"), "target": t("col.target")},
-         {"value": 1, "target": 1}, key="latest_table")  # fmt: skip
+latest_columns = {
+    "district_label": t("col.district"),
+    "year": t("col.year"),
+    "value": t("col.value"),
+    "target": t("col.target"),
+}
+ui.table(latest, latest_columns, {"value": 1, "target": 1}, key="latest_table")
 
 st.header(t("indicators.values"))
-table = values.assign(district_label=values["district"].map(district_names),
-                      sex_label=values["sex"].map({s: t(f"sex.{s}") for s in sexes}))
-ui.table(table, {"district_label": t("col.district"), "year": t("col.year"),
-                 "sex_label": t("indicators.sex"), "value": t("col.value"),
-                 "target": t("col.target"), "source": t("col.source")},
-         {"value": 1, "target": 1}, key="values_table")  # fmt: skip
+table = values.assign(
+    district_label=values["district"].map(district_names),
+    sex_label=values["sex"].map({s: t(f"sex.{s}") for s in sexes}),
+)
+value_columns = {
+    "district_label": t("col.district"),
+    "year": t("col.year"),
+    "sex_label": t("indicators.sex"),
+    "value": t("col.value"),
+    "target": t("col.target"),
+    "source": t("col.source"),
+}
+ui.table(table, value_columns, {"value": 1, "target": 1}, key="values_table")

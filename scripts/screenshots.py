@@ -78,8 +78,9 @@ def fit_to_content(page, width: int) -> int:
 def save_small(png: bytes, path: Path) -> int:
     """Save the screenshot, as a 256-colour palette PNG when that is smaller; returns bytes."""
     original = Image.open(io.BytesIO(png))
-    palette = original.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT,
-                                               dither=Image.Dither.NONE)  # fmt: skip
+    palette = original.convert("RGB").quantize(
+        colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
+    )
     buffer = io.BytesIO()
     palette.save(buffer, format="PNG", optimize=True)
     data = buffer.getvalue() if len(buffer.getvalue()) < len(png) else png
@@ -87,7 +88,9 @@ def save_small(png: bytes, path: Path) -> int:
     return len(data)
 
 
-def take(browser, url: str, path: str, width: int, out: Path, analyst: bool) -> tuple[Path, int, int]:
+def take(
+    browser, url: str, path: str, width: int, out: Path, analyst: bool
+) -> tuple[Path, int, int]:
     context = browser.new_context(**context_options(url, width, 900))
     prepare_context(context)
     try:
@@ -121,8 +124,15 @@ def take_mapping_step(browser, url: str, width: int, out: Path) -> tuple[Path, i
         sign_in(page)
         uploader = main_area(page).locator('[data-testid="stFileUploaderDropzoneInput"]')
         with rerun(page):
-            uploader.set_input_files(files=[{"name": "ohalsotal_2024.xlsx",
-                                             "mimeType": XLSX, "buffer": sickness_absence_xlsx()}])
+            uploader.set_input_files(
+                files=[
+                    {
+                        "name": "ohalsotal_2024.xlsx",
+                        "mimeType": XLSX,
+                        "buffer": sickness_absence_xlsx(),
+                    }
+                ]
+            )
         choose(page, "Ohälsotalet", "Värde")
         choose(page, "Indikator för hela filen", "OHAL – Ohälsotal")
         choose(page, "Månad är", "09")
@@ -136,8 +146,11 @@ def take_mapping_step(browser, url: str, width: int, out: Path) -> tuple[Path, i
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
-    parser.add_argument("--widths", default="1440,390",
-                        help="window widths in px, comma separated (default 1440,390)")  # fmt: skip
+    parser.add_argument(
+        "--widths",
+        default="1440,390",
+        help="window widths in px, comma separated (default 1440,390)",
+    )
     args = parser.parse_args(argv)
     widths = [int(w) for w in args.widths.split(",")]
     args.out.mkdir(parents=True, exist_ok=True)
@@ -158,13 +171,17 @@ def main(argv: list[str] | None = None) -> int:
                 warm_up.close()
                 pages = [(p, False) for p in VIEW_PAGES] + [(p, True) for p in ANALYST_PAGES]
                 for width in widths:
-                    shots = [lambda p=path, a=analyst: take(browser, url, p, width, args.out, a)
-                             for path, analyst in pages]
-                    shots.append(lambda: take_mapping_step(browser, url, width, args.out))
+                    shots = [
+                        lambda p=path, a=analyst, w=width: take(browser, url, p, w, args.out, a)
+                        for path, analyst in pages
+                    ]
+                    shots.append(lambda w=width: take_mapping_step(browser, url, w, args.out))
                     for shot in shots:
                         target, height, size = shot()
-                        print(f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
-                              f"  {width}x{height}  {size / 1000:.0f} kB")  # fmt: skip
+                        print(
+                            f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
+                            f"  {width}x{height}  {size / 1000:.0f} kB"
+                        )
             finally:
                 browser.close()
     print(f"done in {time.monotonic() - started:.0f} s")

@@ -22,9 +22,11 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from segdash import config
+
 log = logging.getLogger("segdash.auth")
 
-DEFAULT_ANALYSTS_PATH = Path("data") / "analysts.json"
+DEFAULT_ANALYSTS_PATH = config.DEFAULT_ANALYSTS_PATH
 NAME_PATTERN = re.compile(r"[A-Za-z0-9ÅÄÖåäöÉéÜü._@-]{2,64}")
 MIN_PASSWORD_LENGTH = 10
 
@@ -36,7 +38,7 @@ class AuthError(Exception):
 
 
 def analysts_path() -> Path:
-    return Path(os.environ.get("SEGDASH_ANALYSTS") or DEFAULT_ANALYSTS_PATH)
+    return config.settings().analysts_path
 
 
 def _load(path: Path) -> dict[str, dict]:
@@ -100,9 +102,14 @@ class Throttle:
     turn, and at most `parallel_checks` password hashes (64 MiB each) are computed at once.
     """
 
-    def __init__(self, base_seconds: float = 1.0, cap_seconds: float = 30.0,
-                 max_keys: int = 10_000, parallel_checks: int = 2,
-                 sleep: Callable[[float], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        base_seconds: float = 1.0,
+        cap_seconds: float = 30.0,
+        max_keys: int = 10_000,
+        parallel_checks: int = 2,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
         self.base_seconds = base_seconds
         self.cap_seconds = cap_seconds
         self.max_keys = max_keys
@@ -122,7 +129,9 @@ class Throttle:
     def delay_for(self, name: str, address: str | None = None) -> float:
         with self._lock:
             failures = max(self._failures.get(k, 0) for k in self.keys(name, address))
-        return 0.0 if failures == 0 else min(self.base_seconds * 2 ** (failures - 1), self.cap_seconds)
+        return (
+            0.0 if failures == 0 else min(self.base_seconds * 2 ** (failures - 1), self.cap_seconds)
+        )
 
     def failed(self, name: str, address: str | None = None) -> int:
         """Count a failure; returns how many the name has had in a row."""
@@ -160,12 +169,7 @@ MAX_PASSWORD_CHARS = 200
 
 
 def throttle_from_env() -> Throttle:
-    raw = os.environ.get("SEGDASH_SIGNIN_DELAY", "1")
-    try:
-        base = max(float(raw), 0.0)
-    except ValueError:
-        base = 1.0
-    return Throttle(base_seconds=base)
+    return Throttle(base_seconds=config.settings().signin_delay_seconds)
 
 
 _shared: Throttle | None = None
@@ -181,8 +185,13 @@ def shared_throttle() -> Throttle:
         return _shared
 
 
-def verify(name: str, password: str, throttle: Throttle, path: Path | None = None,
-           address: str | None = None) -> bool:  # fmt: skip
+def verify(
+    name: str,
+    password: str,
+    throttle: Throttle,
+    path: Path | None = None,
+    address: str | None = None,
+) -> bool:
     """Check a local sign-in. Every failure waits longer before answering and is logged."""
     name = name.strip()[:MAX_NAME_CHARS]
     password = password[:MAX_PASSWORD_CHARS]

@@ -37,11 +37,24 @@ GRID_COLOUR = "#E5E5E5"
 # Districts in line charts: Okabe-Ito (yellow left out, too pale on white) and a marker
 # symbol each, so two lines can be told apart in grey print too. Targets use TARGET_SYMBOL.
 DISTRICT_COLOURS: tuple[str, ...] = (
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#56B4E9", "#E69F00", "#000000",
-)  # fmt: skip
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#E69F00",
+    "#000000",
+)
 DISTRICT_SYMBOLS: tuple[str, ...] = (
-    "circle", "square", "triangle-up", "cross", "triangle-down", "x", "pentagon", "hexagon",
-)  # fmt: skip
+    "circle",
+    "square",
+    "triangle-up",
+    "cross",
+    "triangle-down",
+    "x",
+    "pentagon",
+    "hexagon",
+)
 REFERENCE_COLOUR = OUTLINE_COLOUR
 REFERENCE_SYMBOL = "diamond"
 TARGET_SYMBOL = "star"
@@ -66,9 +79,16 @@ def _figure(title: str, *, height: int | None = None) -> go.Figure:
         paper_bgcolor="white",
         plot_bgcolor="white",
         title=dict(
-            text=plain(title), x=0, xref="paper", xanchor="left",
-            y=1, yref="container", yanchor="top", pad=dict(t=12), font=dict(size=18),
-        ),  # fmt: skip
+            text=plain(title),
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=1,
+            yref="container",
+            yanchor="top",
+            pad=dict(t=12),
+            font=dict(size=18),
+        ),
         legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
         # The legend sits above the plot, under the title; leave room for both.
         margin=dict(l=10, r=20, t=100 if title else 50, b=10),
@@ -302,9 +322,11 @@ def indicator_lines(
                     name=f"{plain(target_label)} {label}",
                     mode="markers",
                     marker=dict(
-                        color=colour, symbol=TARGET_SYMBOL, size=14,
+                        color=colour,
+                        symbol=TARGET_SYMBOL,
+                        size=14,
                         line=dict(color=OUTLINE_COLOUR, width=1),
-                    ),  # fmt: skip
+                    ),
                     **common,
                 )
             )
@@ -410,8 +432,9 @@ def latest_vs_target(
                 mode="markers",
                 name=target_label,
                 customdata=targets["district"].tolist(),
-                marker=dict(color="black", symbol="line-ns-open", size=14,
-                            line=dict(color="black", width=3)),  # fmt: skip
+                marker=dict(
+                    color="black", symbol="line-ns-open", size=14, line=dict(color="black", width=3)
+                ),
                 hovertemplate=f"<b>%{{y}}</b><br>%{{fullData.name}}: {number}<extra></extra>",
             )
         )

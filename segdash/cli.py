@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from segdash import fmt
+from segdash.config import settings
 from segdash.importer import (
     MAX_ISSUES,
     CheckResult,
@@ -34,10 +36,15 @@ from segdash.store import Store, StoreError
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 KIND_ALIASES = {
-    "plan": "plan", "åtgärdsplan": "plan", "atgardsplan": "plan",
-    "followup": "followup", "uppföljning": "followup", "uppfoljning": "followup",
-    "indicators": "indicators", "indikatorer": "indicators",
-}  # fmt: skip
+    "plan": "plan",
+    "åtgärdsplan": "plan",
+    "atgardsplan": "plan",
+    "followup": "followup",
+    "uppföljning": "followup",
+    "uppfoljning": "followup",
+    "indicators": "indicators",
+    "indikatorer": "indicators",
+}
 
 
 class UsageError(Exception):
@@ -51,7 +58,9 @@ def _os_user() -> str:
         return "okänd användare"
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 60) -> str:
+def format_table(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], max_width: int = 60
+) -> str:
     """Rows as aligned columns; long cells are shortened so each row stays on one line."""
 
     def cell(value: object) -> str:
@@ -68,10 +77,16 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[object]], max_w
 def format_groups(groups: Sequence[IssueGroup]) -> str:
     """The grouped report: one line per problem and column, its rows and count, then what."""
     rows = [
-        (SEVERITY_LABELS[g.severity], g.file, g.sheet, g.rows_short, g.column,
-         g.values[0] if len(g.values) == 1 else "")
+        (
+            SEVERITY_LABELS[g.severity],
+            g.file,
+            g.sheet,
+            g.rows_short,
+            g.column,
+            g.values[0] if len(g.values) == 1 else "",
+        )
         for g in groups
-    ]  # fmt: skip
+    ]
     table = format_table(("Typ", "Fil", "Blad", "Rad", "Kolumn", "Värde"), rows, max_width=30)
     lines = table.splitlines()
     out = lines[:2]
@@ -93,10 +108,14 @@ def _options(args: argparse.Namespace, store: Store) -> ImportOptions:
     """The mapping step's choices from the command line, on top of a saved profile."""
     try:
         given = import_options.build(
-            indicator=args.indicator, columns=args.column or (), where=args.where or (),
-            per_year=args.per_year, add_districts=args.add_districts, sheets=args.sheet or (),
+            indicator=args.indicator,
+            columns=args.column or (),
+            where=args.where or (),
+            per_year=args.per_year,
+            add_districts=args.add_districts,
+            sheets=args.sheet or (),
             save_as=getattr(args, "save_profile", None),
-        )  # fmt: skip
+        )
     except import_options.OptionError as exc:
         raise UsageError(str(exc)) from None
     if not args.profile:
@@ -104,7 +123,9 @@ def _options(args: argparse.Namespace, store: Store) -> ImportOptions:
     saved = load_profile(store, args.profile)
     if saved is None:
         names = ", ".join(store.profiles()["name"]) or "inga"
-        raise UsageError(f"Det finns ingen importprofil som heter ”{args.profile}”. Sparade: {names}.")
+        raise UsageError(
+            f"Det finns ingen importprofil som heter ”{args.profile}”. Sparade: {names}."
+        )
     return saved.merged(given)
 
 
@@ -130,13 +151,16 @@ def _print_check(check: CheckResult, out, full_report: str | None = None) -> Non
         Path(full_report).write_bytes(exports.frame_to_csv(check.issues_frame()))
         total = n_err + n_warn
         kept = min(total, MAX_ISSUES)
-        what = (f"Alla {total}" if kept == total else f"De första {kept} av {total}")
+        what = f"Alla {total}" if kept == total else f"De första {kept} av {total}"
         print(f"{what} fel och varningar, rad för rad, sparade i {full_report}.", file=out)
     for f in check.files:
         if f.matching_profiles and f.options.is_empty:
             names = ", ".join(f"”{n}”" for n in f.matching_profiles)
-            print(f"Importprofilen {names} passar {f.name}: använd --profile "
-                  f"{f.matching_profiles[0]}.", file=out)  # fmt: skip
+            print(
+                f"Importprofilen {names} passar {f.name}: använd --profile "
+                f"{f.matching_profiles[0]}.",
+                file=out,
+            )
 
 
 def cmd_check(args: argparse.Namespace, store: Store) -> int:
@@ -164,9 +188,11 @@ def cmd_import(args: argparse.Namespace, store: Store) -> int:
     ids = ", ".join(str(b) for b in result.batch_ids)
     print(f"Importerat som import {ids}:\n" + _summary(result.check))
     if result.profile_batch_ids:
-        print(f"Valen sparade som importprofilen ”{args.save_profile}” (import "
-              f"{', '.join(map(str, result.profile_batch_ids))}); använd dem igen med "
-              f"--profile {args.save_profile}.")  # fmt: skip
+        print(
+            f"Valen sparade som importprofilen ”{args.save_profile}” (import "
+            f"{', '.join(map(str, result.profile_batch_ids))}); använd dem igen med "
+            f"--profile {args.save_profile}."
+        )
     return EXIT_OK
 
 
@@ -202,7 +228,7 @@ def _set_state(args: argparse.Namespace, store: Store, active: bool) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, store: Store) -> int:
-    from segdash.seed import load_demo
+    from segdash.demo import load_demo
 
     if store.has_data():
         print("Databasen innehåller redan importer; exempeldata läses bara in i en tom databas.")
@@ -215,8 +241,30 @@ def cmd_demo(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def cmd_backup(args: argparse.Namespace, store: Store) -> int:
+    made = store.backup(args.out)
+    print(
+        f"Säkerhetskopia sparad i {made.path}: {fmt.number(made.size / 1e6, 1)} MB, "
+        f"schemaversion {made.schema_version}."
+    )
+    print(f"sha256 {made.sha256}")
+    return EXIT_OK
+
+
+def cmd_restore_backup(args: argparse.Namespace, store: None) -> int:
+    from segdash.store import restore_backup
+
+    target = args.db or settings().db_path
+    done = restore_backup(args.file, target)
+    print(
+        f"Säkerhetskopian {args.file} (schemaversion {done.schema_version}, sha256 "
+        f"{done.sha256}) är återställd som {done.path}."
+    )
+    return EXIT_OK
+
+
 def cmd_template(args: argparse.Namespace, store: Store | None) -> int:
-    from segdash.templates import build_template
+    from segdash.importer.templates import build_template
 
     kind = KIND_ALIASES.get(args.kind.casefold())
     if kind is None:
@@ -282,20 +330,44 @@ def cmd_export(args: argparse.Namespace, store: Store) -> int:
         frame = frame.drop(columns=["description"])
     elif args.table == "indicators":
         catalogue = queries.indicator_catalogue(store)
-        parts = [queries.indicator_values(store, code, (), None).assign(indicator=code)
-                 for code in catalogue["code"]]  # fmt: skip
+        parts = [
+            queries.indicator_values(store, code, (), None).assign(indicator=code)
+            for code in catalogue["code"]
+        ]
         frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     else:
         frame = store.batches()
-    data = exports.frame_to_xlsx(frame, args.table) if args.format == "xlsx" else exports.frame_to_csv(frame)
+    data = (
+        exports.frame_to_xlsx(frame, args.table)
+        if args.format == "xlsx"
+        else exports.frame_to_csv(frame)
+    )
     Path(args.out).write_bytes(data)
     print(f"{len(frame)} rader exporterade till {args.out}.")
     return EXIT_OK
 
 
+def _pages_from_navigation_only() -> None:
+    """Streamlit: the app's pages are the ones app.py gives st.navigation, from the first run.
+
+    A `pages/` folder next to the main script makes Streamlit take the app for an old-style
+    multipage app: `PagesManager.__init__` sets the class attribute `uses_pages_directory`,
+    and while it is set `ScriptRunner` runs every session through `_mpa_v1`, a navigation of
+    its own with a page per file, named after the file (`page_icon_and_name`: `districts`).
+    Only a call of `st.navigation` clears it, for the whole process, so on a new server the
+    first run asked for `/omraden` found no such page ("Page not found", then app.py), and a
+    first run asked for `/districts` ran pages/districts.py alone, without app.py. Cleared
+    here, before the server starts, no run goes that way (tests/e2e/test_first_visit.py).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 def cmd_serve(args: argparse.Namespace, store: None) -> int:
     """The app as a service: `streamlit run app.py` with the upload guard in place before the
-    server accepts its first connection (see segdash.upload_guard)."""
+    server accepts its first connection (see segdash.upload_guard), and with the pages that
+    app.py registers as the only pages from the first visit on (`_pages_from_navigation_only`)."""
     from streamlit.web import cli as streamlit_cli
 
     from segdash import upload_guard
@@ -306,6 +378,7 @@ def cmd_serve(args: argparse.Namespace, store: None) -> int:
     if args.db:
         os.environ["SEGDASH_DB"] = args.db
     upload_guard.install()
+    _pages_from_navigation_only()
     options = [o for o in args.options if o != "--"]
     try:
         streamlit_cli.main(["run", str(app), *options], prog_name="streamlit")
@@ -326,8 +399,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FIL")
     p.add_argument("--who", help="vem som importerar (annars inloggad användare)")
     _mapping_options(p)
-    p.add_argument("--save-profile", metavar="NAMN",
-                   help="spara valen ovan som en importprofil när importen lyckas")  # fmt: skip
+    p.add_argument(
+        "--save-profile",
+        metavar="NAMN",
+        help="spara valen ovan som en importprofil när importen lyckas",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("check", help="kontrollera filer utan att importera")
@@ -350,6 +426,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="läs in exempeldata i en tom databas")
     p.set_defaults(func=cmd_demo)
 
+    p = sub.add_parser("backup", help="en säkerhetskopia av hela databasen (även medan appen kör)")
+    p.add_argument("out", metavar="FIL", help="var kopian ska sparas (får inte finnas)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore-backup", help="återställ en säkerhetskopia som databas (--db)")
+    p.add_argument("file", metavar="FIL", help="säkerhetskopian")
+    p.set_defaults(func=cmd_restore_backup, needs_db=False)
+
     p = sub.add_parser("template", help="spara en tom mall (plan, followup eller indicators)")
     p.add_argument("kind", metavar="TYP", help="plan, followup eller indicators")
     p.add_argument("path", metavar="FIL", help="var mallen ska sparas (.xlsx)")
@@ -359,8 +443,11 @@ def build_parser() -> argparse.ArgumentParser:
         "add-analyst", help="lägg till en analytiker för lokal inloggning (eller byt lösenord)"
     )
     p.add_argument("name", metavar="NAMN", help="användarnamn")
-    p.add_argument("--password-stdin", action="store_true",
-                   help="läs lösenordet från standard in (för skript) i stället för att fråga")  # fmt: skip
+    p.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="läs lösenordet från standard in (för skript) i stället för att fråga",
+    )
     p.set_defaults(func=cmd_add_analyst, needs_db=False)
 
     p = sub.add_parser("report", help="årsrapporten för en uppföljningsperiod, som Word eller PDF")
@@ -375,15 +462,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("export", help="en tabell som xlsx eller CSV: actions, indicators, batches")
-    p.add_argument("table", choices=EXPORTS, metavar="TABELL", help="actions, indicators eller batches")
+    p.add_argument(
+        "table", choices=EXPORTS, metavar="TABELL", help="actions, indicators eller batches"
+    )
     p.add_argument("--period", help="för actions: uppföljningsperiod (annars den senaste)")
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     p.add_argument("--out", required=True, metavar="FIL")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("serve", help="starta appen (streamlit run app.py) med uppladdningsspärren")
-    p.add_argument("options", nargs=argparse.REMAINDER, metavar="STREAMLIT-VAL",
-                   help="skickas vidare till streamlit run som de är, t.ex. --server.port 8501")
+    p.add_argument(
+        "options",
+        nargs=argparse.REMAINDER,
+        metavar="STREAMLIT-VAL",
+        help="skickas vidare till streamlit run som de är, t.ex. --server.port 8501",
+    )
     p.set_defaults(func=cmd_serve, needs_db=False)
     return parser
 
@@ -391,22 +484,39 @@ def build_parser() -> argparse.ArgumentParser:
 def _mapping_options(p: argparse.ArgumentParser) -> None:
     """The choices for files that are not in the template's layout (SCB, Kolada, …)."""
     g = p.add_argument_group("filer som inte följer mallen (officiell statistik)")
-    g.add_argument("--indicator", metavar="KOD",
-                   help="alla rader i en fil utan indikatorkolumn gäller den här indikatorn")
-    g.add_argument("--column", action="append", metavar="ROLL=RUBRIK",
-                   help=f"ge en kolumn en roll ({import_options.ROLE_NAMES}), "
-                   "t.ex. Värde=Ohälsotalet; kan upprepas")
-    g.add_argument("--where", action="append", metavar="KOLUMN=VÄRDE",
-                   help="läs bara rader där kolumnen har värdet, t.ex. Månad=09; kan upprepas")
-    g.add_argument("--per-year", metavar="REGEL",
-                   help=f"gör år av delår: {import_options.PER_YEAR_CHOICES}")
-    g.add_argument("--add-districts", action="store_true",
-                   help="lägg till okända områden som jämförelseområden i samma import")
-    g.add_argument("--sheet", action="append", metavar="BLAD",
-                   help="läs bara det här bladet; kan upprepas")
+    g.add_argument(
+        "--indicator",
+        metavar="KOD",
+        help="alla rader i en fil utan indikatorkolumn gäller den här indikatorn",
+    )
+    g.add_argument(
+        "--column",
+        action="append",
+        metavar="ROLL=RUBRIK",
+        help=f"ge en kolumn en roll ({import_options.ROLE_NAMES}), "
+        "t.ex. Värde=Ohälsotalet; kan upprepas",
+    )
+    g.add_argument(
+        "--where",
+        action="append",
+        metavar="KOLUMN=VÄRDE",
+        help="läs bara rader där kolumnen har värdet, t.ex. Månad=09; kan upprepas",
+    )
+    g.add_argument(
+        "--per-year", metavar="REGEL", help=f"gör år av delår: {import_options.PER_YEAR_CHOICES}"
+    )
+    g.add_argument(
+        "--add-districts",
+        action="store_true",
+        help="lägg till okända områden som jämförelseområden i samma import",
+    )
+    g.add_argument(
+        "--sheet", action="append", metavar="BLAD", help="läs bara det här bladet; kan upprepas"
+    )
     g.add_argument("--profile", metavar="NAMN", help="använd en sparad importprofil")
-    g.add_argument("--full-report", metavar="FIL",
-                   help="spara alla fel och varningar rad för rad som CSV")  # fmt: skip
+    g.add_argument(
+        "--full-report", metavar="FIL", help="spara alla fel och varningar rad för rad som CSV"
+    )
 
 
 def _serve_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace | None:
@@ -428,6 +538,7 @@ def _serve_args(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Na
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    settings()  # read now, so a bad value is said (logged to standard error) before anything
     args = _serve_args(parser, argv) or parser.parse_args(argv)
     try:
         if not getattr(args, "needs_db", True):

@@ -7,6 +7,7 @@ These lists are the built-in master data. The database is seeded with them on cr
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -33,7 +34,20 @@ STATUSES: tuple[Status, ...] = (
     Status("cancelled", "Avbruten", ("utgår", "stoppad", "cancelled", "canceled")),
 )
 STATUS_CODES: tuple[str, ...] = tuple(s.code for s in STATUSES)
-STATUS_LABELS: dict[str, str] = {s.code: s.label for s in STATUSES}
+# "At risk" in the offices page and the report: a deviation, or given up.
+AT_RISK_STATUSES: tuple[str, ...] = ("at_risk", "cancelled")
+# Statuses of which more is better: a key figure's rise is shown green for these, red otherwise.
+GOOD_STATUSES: frozenset[str] = frozenset({"on_track", "done"})
+
+
+def more_is_better(status: str) -> bool:
+    """Whether a rise in the number of actions with this status is good news.
+
+    >>> more_is_better("done"), more_is_better("at_risk")
+    (True, False)
+    """
+    return status in GOOD_STATUSES
+
 
 # An action of the plan in force that has no follow-up row for the period.
 MISSING_STATUS = "missing"
@@ -57,14 +71,6 @@ STATUS_PATTERNS: dict[str, str] = {
     "done": "",
     "cancelled": "x",
     MISSING_STATUS: "\\",
-}
-STATUS_SYMBOLS: dict[str, str] = {
-    "not_started": "circle-open",
-    "on_track": "circle",
-    "at_risk": "triangle-up",
-    "done": "square",
-    "cancelled": "x",
-    MISSING_STATUS: "circle-dot",
 }
 
 DEVELOPMENT_AREAS: tuple[tuple[int, str], ...] = (
@@ -91,6 +97,9 @@ MUNICIPALITY_CODE = "0580"  # SCB's kommunkod, as Kolada and PX-Web write it
 
 # district_type values, as written in the `Områden` master-data sheet
 DISTRICT_TYPES: tuple[str, ...] = ("fokus", "referens", "jämförelse")
+FOCUS_TYPE, REFERENCE_TYPE, COMPARISON_TYPE = DISTRICT_TYPES
+# What a comparison of districts shows unless asked for more.
+STANDARD_DISTRICT_TYPES: tuple[str, ...] = (FOCUS_TYPE, REFERENCE_TYPE)
 DISTRICTS: tuple[tuple[str, str, str], ...] = (
     ("Berga", "Berga", "fokus"),
     ("Ryd", "Ryd", "fokus"),
@@ -102,11 +111,28 @@ ALL_DISTRICTS_WORDS: tuple[str, ...] = ("alla", "all", "samtliga")
 # The words official statistics use too (SCB, Kolada, Försäkringskassan, Folkhälsomyndigheten);
 # SCB's codes 1 (men), 2 (women) and 1+2 (total) are only read in a sex column.
 SEXES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("T", "Totalt", ("t", "totalt", "total", "alla", "all", "båda", "samtliga", "båda könen",
-                     "kvinnor och män", "män och kvinnor", "1+2", "both sexes")),
+    (
+        "T",
+        "Totalt",
+        (
+            "t",
+            "totalt",
+            "total",
+            "alla",
+            "all",
+            "båda",
+            "samtliga",
+            "båda könen",
+            "kvinnor och män",
+            "män och kvinnor",
+            "1+2",
+            "both sexes",
+        ),
+    ),
     ("K", "Kvinnor", ("k", "kvinnor", "kvinna", "women", "female", "f", "w", "flickor", "2")),
     ("M", "Män", ("m", "män", "man", "men", "male", "pojkar", "1")),
 )
+SEX_CODES: tuple[str, ...] = tuple(code for code, _, _ in SEXES)
 
 # The source of the demo's own example values; no imported value is ever labelled with it.
 EXAMPLE_SOURCE = "Exempelvärde"
@@ -118,10 +144,16 @@ NO_WORDS = ("nej", "n", "no", "false", "falskt", "0")
 # A period is a year ("2021") or a part of one ("2022-T1", "2022-H1", "2022-Q3").
 
 _PART_END_MONTH = {
-    "T1": 4, "T2": 8, "T3": 12,
-    "H1": 6, "H2": 12,
-    "Q1": 3, "Q2": 6, "Q3": 9, "Q4": 12,
-}  # fmt: skip
+    "T1": 4,
+    "T2": 8,
+    "T3": 12,
+    "H1": 6,
+    "H2": 12,
+    "Q1": 3,
+    "Q2": 6,
+    "Q3": 9,
+    "Q4": 12,
+}
 
 _PERIOD_PATTERNS = (
     re.compile(r"^(?P<year>\d{4})$"),
@@ -173,10 +205,12 @@ def period_sort_key(period: str) -> tuple[int, int, int]:
     return (year, _PART_END_MONTH[period[5:]], 0)
 
 
-def period_label(period: str) -> str:
-    """Swedish label: '2022' -> 'Helår 2022', '2022-T2' -> 'Tertial 2 2022'."""
-    if len(period) == 4:
-        return f"Helår {period}"
-    part = period[5:]
-    name = {"T": "Tertial", "H": "Halvår", "Q": "Kvartal"}[part[0]]
-    return f"{name} {part[1]} {period[:4]}"
+def plan_in_force(plan_years: Sequence[int], period: str) -> int | None:
+    """The plan a follow-up period belongs to: the latest plan year not after its year.
+
+    >>> plan_in_force([2021, 2023], "2022-T2"), plan_in_force([2021, 2023], "2020")
+    (2021, None)
+    """
+    year = period_year(period)
+    earlier = [y for y in sorted(plan_years) if y <= year]
+    return earlier[-1] if earlier else None

@@ -39,8 +39,9 @@ def _cell(value: object) -> object:
     return escape_cell(value)
 
 
-def frame_to_xlsx(frame: pd.DataFrame, sheet_name: str = "Data",
-                  number_formats: dict[str, str] | None = None) -> bytes:  # fmt: skip
+def frame_to_xlsx(
+    frame: pd.DataFrame, sheet_name: str = "Data", number_formats: dict[str, str] | None = None
+) -> bytes:
     """One sheet: styled, frozen header row, autofilter, fitted column widths.
 
     `number_formats` maps a column to an Excel number format (Excel shows it with the reader's
@@ -62,7 +63,9 @@ def frame_to_xlsx(frame: pd.DataFrame, sheet_name: str = "Data",
         letter = get_column_letter(index)
         texts = [headers[index - 1], *(str(v) for v in frame[column].head(500) if v is not None)]
         sheet.column_dimensions[letter].width = min(max(len(t) for t in texts) + 2, 60)
-        wanted = formats.get(column) or ("0.0" if pd.api.types.is_float_dtype(frame[column]) else None)
+        wanted = formats.get(column) or (
+            "0.0" if pd.api.types.is_float_dtype(frame[column]) else None
+        )
         if wanted:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
                 cell.number_format = wanted

@@ -10,8 +10,6 @@ LANGUAGES = {"sv": "Svenska", "en": "English"}
 DEFAULT_LANGUAGE = "sv"
 
 SV: dict[str, str] = {
-    "app.title": "Åtgärdsplan mot segregation",
-    "app.page_title": "segdash – åtgärdsplan mot segregation",
     "app.demo_banner": (
         "**Exempeldata.** Appen visar påhittade exempelvärden byggda på offentliga uppgifter "
         "tills riktiga uppföljningar importeras. Värden med källan ”Exempelvärde” är inte "
@@ -22,7 +20,6 @@ SV: dict[str, str] = {
     "nav.actions": "Åtgärder",
     "nav.offices": "Förvaltningar",
     "nav.indicators": "Indikatorer",
-    "nav.section.view": "Uppföljning",
     "filter.header": "Urval",
     "filter.period": "Uppföljningsperiod",
     "filter.districts": "Områden",
@@ -74,7 +71,6 @@ SV: dict[str, str] = {
     "overview.table_alt": "Samma siffror som tabell",
     "districts.title": "Områden",
     "districts.choose": "Område",
-    "districts.compare": "Jämför områden sida vid sida",
     "districts.actions": "Åtgärder i {district}",
     "districts.indicators": "Indikatorer för {district}",
     "districts.summary": "Sammanfattning per utvecklingsområde",
@@ -87,8 +83,6 @@ SV: dict[str, str] = {
     "districts.trend_bad": "Utvecklas åt fel håll",
     "districts.trend_none": "Ingen tydlig förändring",
     "districts.trend_detail": "{change} sedan {start_year}",
-    "districts.vs_municipality": "Linköping: {value}",
-    "districts.target": "Mål: {value}",
     "districts.no_actions": "Inga åtgärder riktas till {district} i urvalet.",
     "actions.title": "Åtgärder",
     "actions.search": "Sök bland åtgärderna",
@@ -102,7 +96,6 @@ SV: dict[str, str] = {
     "actions.period_span": "Tid",
     "actions.history": "Status i alla uppföljningar",
     "actions.comments": "Kommentarer",
-    "actions.no_comments": "Inga kommentarer.",
     "actions.none": "–",
     "offices.title": "Förvaltningar",
     "offices.choose": "Förvaltning",
@@ -155,11 +148,17 @@ SV: dict[str, str] = {
     "col.latest": "Senaste",
     "col.trend": "Utveckling",
     "col.municipality": "Linköping",
-    "col.group": "Grupp",
     "chart.actions": "Antal åtgärder",
     "chart.progress": "Andel genomfört (%)",
     "chart.target": "Mål",
     "chart.value": "Värde",
+    "alt.status_by_area": "Stapeldiagram: antal åtgärder per status i varje utvecklingsområde, {period}.",
+    "alt.status_by_office": "Stapeldiagram: antal åtgärder per status för varje ansvarig förvaltning, {period}.",
+    "alt.status_over_time": "Stapeldiagram: antal åtgärder per status i varje uppföljning.",
+    "alt.office_status": "Stapeldiagram: {office}s åtgärder per status, som ansvarig och som medverkande.",
+    "alt.indicator_lines": "Linjediagram: {indicator} per år för {districts}.",
+    "alt.latest_vs_target": "Stapeldiagram: senaste värdet för {indicator} i varje område, med målet.",
+    "alt.status_timeline": "Diagram: åtgärdens status och andel genomfört i varje uppföljning.",
     "nav.upload": "Ladda upp",
     "nav.history": "Importhistorik",
     "nav.section.analyst": "Analytiker",
@@ -346,12 +345,12 @@ SV: dict[str, str] = {
         "Databasen kan inte öppnas just nu. Försök igen om en stund; om felet står kvar, "
         "kontakta den som driver segdash (detaljerna finns i serverns logg)."
     ),
-    "error.db": "Databasen kunde inte öppnas",
+    "error.db_busy": (
+        "Databasen uppdateras just nu och blev inte ledig i tid. Försök igen om en stund."
+    ),
 }
 
 EN: dict[str, str] = {
-    "app.title": "Action plan against segregation",
-    "app.page_title": "segdash – action plan against segregation",
     "app.demo_banner": (
         "**Example data.** The app shows made-up example values built on public facts until "
         "real follow-ups are imported. Values with the source “Exempelvärde” are not real."
@@ -361,7 +360,6 @@ EN: dict[str, str] = {
     "nav.actions": "Actions",
     "nav.offices": "Offices",
     "nav.indicators": "Indicators",
-    "nav.section.view": "Follow-up",
     "filter.header": "Selection",
     "filter.period": "Follow-up period",
     "filter.districts": "Districts",
@@ -413,7 +411,6 @@ EN: dict[str, str] = {
     "overview.table_alt": "The same figures as a table",
     "districts.title": "Districts",
     "districts.choose": "District",
-    "districts.compare": "Compare districts side by side",
     "districts.actions": "Actions in {district}",
     "districts.indicators": "Indicators for {district}",
     "districts.summary": "Summary by development area",
@@ -426,8 +423,6 @@ EN: dict[str, str] = {
     "districts.trend_bad": "Developing the wrong way",
     "districts.trend_none": "No clear change",
     "districts.trend_detail": "{change} since {start_year}",
-    "districts.vs_municipality": "Linköping: {value}",
-    "districts.target": "Target: {value}",
     "districts.no_actions": "No actions in the selection target {district}.",
     "actions.title": "Actions",
     "actions.search": "Search the actions",
@@ -441,7 +436,6 @@ EN: dict[str, str] = {
     "actions.period_span": "Time",
     "actions.history": "Status in every follow-up",
     "actions.comments": "Comments",
-    "actions.no_comments": "No comments.",
     "actions.none": "–",
     "offices.title": "Offices",
     "offices.choose": "Office",
@@ -494,11 +488,17 @@ EN: dict[str, str] = {
     "col.latest": "Latest",
     "col.trend": "Trend",
     "col.municipality": "Linköping",
-    "col.group": "Group",
     "chart.actions": "Number of actions",
     "chart.progress": "Progress (%)",
     "chart.target": "Target",
     "chart.value": "Value",
+    "alt.status_by_area": "Bar chart: number of actions per status in each development area, {period}.",
+    "alt.status_by_office": "Bar chart: number of actions per status for each lead office, {period}.",
+    "alt.status_over_time": "Bar chart: number of actions per status in each follow-up.",
+    "alt.office_status": "Bar chart: the actions of {office} per status, as lead and as partner.",
+    "alt.indicator_lines": "Line chart: {indicator} per year for {districts}.",
+    "alt.latest_vs_target": "Bar chart: the latest value of {indicator} in each district, with the target.",
+    "alt.status_timeline": "Chart: the action's status and progress in each follow-up.",
     "nav.upload": "Upload",
     "nav.history": "Import history",
     "nav.section.analyst": "Analysts",
@@ -686,7 +686,9 @@ EN: dict[str, str] = {
         "The database cannot be opened just now. Try again in a while; if the error remains, "
         "contact whoever runs segdash (the details are in the server's log)."
     ),
-    "error.db": "The database could not be opened",
+    "error.db_busy": (
+        "The database is being updated and did not become free in time. Try again in a moment."
+    ),
 }
 
 CATALOGUES = {"sv": SV, "en": EN}

@@ -67,8 +67,13 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and resource is not None
 
 
-def run(work: Callable[[Progress], T], *, memory_bytes: int, seconds: float,
-        progress: Progress | None = None) -> T:  # fmt: skip
+def run(
+    work: Callable[[Progress], T],
+    *,
+    memory_bytes: int,
+    seconds: float,
+    progress: Progress | None = None,
+) -> T:
     """`work(progress)` in a child; returns its result or raises what it raised.
 
     Raises TooSlow after `seconds`, OutOfMemory when the child needed more than `memory_bytes`
@@ -104,7 +109,7 @@ def _child(work: Callable[[Progress], Any], memory_bytes: int, fd: int) -> None:
         payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
         view = memoryview(_HEADER.pack(len(payload)) + payload)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
 
     _send = send
     # A Rust reader prints a backtrace when an allocation fails; the parent reports it instead.

@@ -8,7 +8,7 @@ Filter values always go in as parameters; an empty filter means "all".
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -28,7 +28,9 @@ class Filters:
 
 def _natural_key(action_no: str) -> tuple:
     """'1.10' after '1.9': compare the numeric parts as numbers."""
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", action_no))
+    return tuple(
+        (0, int(p), "") if p.isdigit() else (1, 0, p) for p in re.split(r"[.\s]+", action_no)
+    )
 
 
 def sort_actions(frame: pd.DataFrame) -> pd.DataFrame:
@@ -58,8 +60,12 @@ def periods(store: Store) -> list[str]:
 
 
 def plan_years(store: Store) -> list[int]:
-    return [int(y) for y in store.df(
-        "SELECT DISTINCT plan_year FROM current_action ORDER BY plan_year")["plan_year"]]  # fmt: skip
+    return [
+        int(y)
+        for y in store.df("SELECT DISTINCT plan_year FROM current_action ORDER BY plan_year")[
+            "plan_year"
+        ]
+    ]
 
 
 def previous_period(all_periods: list[str], period: str) -> str | None:
@@ -70,29 +76,86 @@ def previous_period(all_periods: list[str], period: str) -> str | None:
     return all_periods[index - 1] if index > 0 else None
 
 
-def plan_year_for(years: list[int], period: str) -> int | None:
-    """The plan in force for a period: the latest plan year not after the period's year."""
-    earlier = [y for y in years if y <= domain.period_year(period)]
-    return earlier[-1] if earlier else None
+plan_year_for = domain.plan_in_force  # the plan in force for a period
 
 
-def master_data(store: Store) -> dict[str, pd.DataFrame]:
+@dataclass(frozen=True)
+class MasterData:
+    """Development areas, offices and districts as they stand now, with the lookups pages and
+    reports need: names by code, and the focus and reference districts."""
+
+    areas: pd.DataFrame  # area_no, name; by number
+    offices: pd.DataFrame  # code, name; by name
+    districts: pd.DataFrame  # code, name, district_type; focus, then reference, then the rest
+
+    @property
+    def area_names(self) -> dict[int, str]:
+        return dict(zip(self.areas["area_no"].astype(int), self.areas["name"], strict=True))
+
+    def area_label(self, area_no: int) -> str:
+        """ "3. Utbildning för …": how an area is named in lists."""
+        return f"{area_no}. {self.area_names.get(int(area_no), '')}"
+
+    @property
+    def office_names(self) -> dict[str, str]:
+        return dict(zip(self.offices["code"], self.offices["name"], strict=True))
+
+    @property
+    def district_names(self) -> dict[str, str]:
+        return dict(zip(self.districts["code"], self.districts["name"], strict=True))
+
+    def districts_of_type(self, *types: str) -> list[str]:
+        kinds = self.districts["district_type"]
+        return list(self.districts.loc[kinds.isin(types), "code"])
+
+    @property
+    def focus(self) -> list[str]:
+        """The focus districts (master data); when none is marked, every district but the
+        municipality as a whole."""
+        focus = self.districts_of_type(domain.FOCUS_TYPE)
+        return focus or [c for c in self.districts["code"] if c != domain.MUNICIPALITY]
+
+    @property
+    def standard(self) -> list[str]:
+        """What a comparison shows unless asked for more: the focus and reference districts."""
+        return self.districts_of_type(*domain.STANDARD_DISTRICT_TYPES)
+
+
+_DISTRICT_ORDER_SQL = " ".join(
+    ["CASE district_type"]
+    + [f"WHEN '{kind}' THEN {rank}" for rank, kind in enumerate(domain.DISTRICT_TYPES)]
+    + [f"ELSE {len(domain.DISTRICT_TYPES)} END"]
+)
+
+
+def master_data(store: Store) -> MasterData:
     """Development areas, offices and districts as they stand now (for filters and labels)."""
     with store.snapshot() as cur:
-        return {
-            "areas": cur.execute(
-                "SELECT area_no, name FROM current_development_area ORDER BY area_no").df(),
-            "offices": cur.execute("SELECT code, name FROM current_office ORDER BY name").df(),
-            "districts": cur.execute(
-                """SELECT code, name, district_type FROM current_district
-                   ORDER BY CASE district_type WHEN 'fokus' THEN 0 WHEN 'referens' THEN 1
-                            ELSE 2 END, name""").df(),
-        }  # fmt: skip
+        return MasterData(
+            areas=cur.execute(
+                "SELECT area_no, name FROM current_development_area ORDER BY area_no"
+            ).df(),
+            offices=cur.execute("SELECT code, name FROM current_office ORDER BY name").df(),
+            districts=cur.execute(
+                "SELECT code, name, district_type FROM current_district "
+                f"ORDER BY {_DISTRICT_ORDER_SQL}, name"
+            ).df(),
+        )
 
 
 # --- actions and their status ---------------------------------------------------------------
 
-_ACTION_STATUS_SQL = """
+# The sidebar's filters on actions `a`: an empty list means all. Typed lists: DuckDB can't
+# infer a type from [] alone.
+_FILTER_SQL = """
+  (len($districts::VARCHAR[]) = 0 OR list_has_any(a.districts, $districts::VARCHAR[]))
+  AND (len($areas::INTEGER[]) = 0 OR list_contains($areas::INTEGER[], a.area_no))
+  AND (len($offices::VARCHAR[]) = 0 OR list_contains($offices::VARCHAR[], a.lead_office)
+       OR list_has_any(a.partner_offices, $offices::VARCHAR[]))
+"""
+
+_ACTION_STATUS_SQL = (
+    """
 SELECT a.plan_year, a.action_no, a.title, a.description, a.area_no,
        ar.name AS area_name, a.lead_office, o.name AS lead_office_name,
        a.partner_offices, a.districts, a.start_when, a.end_when,
@@ -102,18 +165,27 @@ LEFT JOIN current_development_area ar ON ar.area_no = a.area_no
 LEFT JOIN current_office o ON o.code = a.lead_office
 LEFT JOIN current_action_status s
        ON s.plan_year = a.plan_year AND s.action_no = a.action_no AND s.period = $period
-WHERE a.plan_year = $plan_year
-  AND (len($districts) = 0 OR list_has_any(a.districts, $districts))
-  AND (len($areas) = 0 OR list_contains($areas, a.area_no))
-  AND (len($offices) = 0 OR list_contains($offices, a.lead_office)
-       OR list_has_any(a.partner_offices, $offices))
-"""
+WHERE a.plan_year = $plan_year AND """
+    + _FILTER_SQL
+)
 
 _COLUMNS = [
-    "plan_year", "action_no", "title", "description", "area_no", "area_name", "lead_office",
-    "lead_office_name", "partner_offices", "districts", "start_when", "end_when", "status",
-    "progress", "comment",
-]  # fmt: skip
+    "plan_year",
+    "action_no",
+    "title",
+    "description",
+    "area_no",
+    "area_name",
+    "lead_office",
+    "lead_office_name",
+    "partner_offices",
+    "districts",
+    "start_when",
+    "end_when",
+    "status",
+    "progress",
+    "comment",
+]
 
 
 def _params(filters: Filters, period: str, plan_year: int) -> dict:
@@ -139,10 +211,7 @@ def action_status(store: Store, filters: Filters, period: str | None = None) -> 
         return pd.DataFrame(columns=_COLUMNS)
     cur = store.read()
     try:
-        # Typed empty lists: DuckDB can't infer a type from [] alone.
-        sql = _ACTION_STATUS_SQL.replace("$districts", "$districts::VARCHAR[]").replace(
-            "$areas", "$areas::INTEGER[]").replace("$offices", "$offices::VARCHAR[]")  # fmt: skip
-        frame = cur.execute(sql, _params(filters, period, plan_year)).df()
+        frame = cur.execute(_ACTION_STATUS_SQL, _params(filters, period, plan_year)).df()
     finally:
         cur.close()
     for column in ("partner_offices", "districts"):
@@ -159,38 +228,51 @@ def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def key_figures(store: Store, filters: Filters) -> dict:
+@dataclass(frozen=True)
+class KeyFigures:
+    period: str | None
+    previous_period: str | None  # the follow-up before, None for the first
+    actions: int
+    previous_actions: int | None
+    # status, count, share, previous_count, change, share_change: every status, in order
+    statuses: pd.DataFrame
+
+    @property
+    def shown_statuses(self) -> pd.DataFrame:
+        """The statuses worth a figure: those with actions now or in the previous follow-up."""
+        s = self.statuses
+        return s[(s["count"] > 0) | (s["previous_count"].fillna(0) > 0)]
+
+
+def key_figures(store: Store, filters: Filters) -> KeyFigures:
     """Number of actions and count/share per status for the period, with change since the
     previous follow-up (None when there is no earlier one)."""
     all_periods = periods(store)
     current = action_status(store, filters)
     previous_p = previous_period(all_periods, filters.period) if filters.period else None
     now = status_counts(current)
-    result = {
-        "period": filters.period,
-        "previous_period": previous_p,
-        "actions": len(current),
-        "statuses": now,
-        "previous_actions": None,
-    }
+    previous_actions = None
     if previous_p is not None:
         before = action_status(store, filters, previous_p)
         then = status_counts(before)
         now["previous_count"] = then["count"].to_numpy()
         now["change"] = now["count"] - now["previous_count"]
         now["share_change"] = now["share"] - then["share"].to_numpy()
-        result["previous_actions"] = len(before)
+        previous_actions = len(before)
     else:
         now["previous_count"] = pd.NA
         now["change"] = pd.NA
         now["share_change"] = pd.NA
-    return result
+    return KeyFigures(filters.period, previous_p, len(current), previous_actions, now)
 
 
 def status_by(store: Store, filters: Filters, by: str) -> pd.DataFrame:
     """Counts per (group, status) for the period; `by` is "area" or "office" (lead office)."""
     frame = action_status(store, filters)
-    column, label = {"area": ("area_no", "area_name"), "office": ("lead_office", "lead_office_name")}[by]
+    column, label = {
+        "area": ("area_no", "area_name"),
+        "office": ("lead_office", "lead_office_name"),
+    }[by]
     if frame.empty:
         return pd.DataFrame(columns=["group", "label", "status", "count"])
     grouped = (
@@ -207,7 +289,8 @@ def status_by(store: Store, filters: Filters, by: str) -> pd.DataFrame:
 
 
 def status_over_periods(store: Store, filters: Filters) -> pd.DataFrame:
-    """Counts per (period, status) for every follow-up, each against its plan in force."""
+    """Counts per (period, status) for every follow-up, each against its plan in force (in SQL
+    here, for every period at once: the same rule as domain.plan_in_force)."""
     frame = store.df(
         """WITH p AS (SELECT DISTINCT period, CAST(left(period, 4) AS INTEGER) AS year
                       FROM current_action_status),
@@ -220,28 +303,40 @@ def status_over_periods(store: Store, filters: Filters) -> pd.DataFrame:
            LEFT JOIN current_action_status s
                   ON s.plan_year = a.plan_year AND s.action_no = a.action_no
                  AND s.period = f.period
-           WHERE (len($districts::VARCHAR[]) = 0 OR list_has_any(a.districts, $districts::VARCHAR[]))
-             AND (len($areas::INTEGER[]) = 0 OR list_contains($areas::INTEGER[], a.area_no))
-             AND (len($offices::VARCHAR[]) = 0 OR list_contains($offices::VARCHAR[], a.lead_office)
-                  OR list_has_any(a.partner_offices, $offices::VARCHAR[]))
-           GROUP BY ALL""",
-        {"districts": list(filters.districts), "areas": [int(a) for a in filters.areas],
-         "offices": list(filters.offices)},
-    )  # fmt: skip
+           WHERE """
+        + _FILTER_SQL
+        + " GROUP BY ALL",
+        {
+            "districts": list(filters.districts),
+            "areas": [int(a) for a in filters.areas],
+            "offices": list(filters.offices),
+        },
+    )
     if frame.empty:
         return pd.DataFrame(columns=["period", "status", "count", "share"])
     frame["count"] = frame["count"].astype(int)
     frame["share"] = frame["count"] / frame.groupby("period")["count"].transform("sum")
     order = {s: i for i, s in enumerate(domain.STATUS_ORDER)}
-    keys = [(domain.period_sort_key(p), order[s]) for p, s in zip(frame["period"], frame["status"], strict=True)]
+    keys = [
+        (domain.period_sort_key(p), order[s])
+        for p, s in zip(frame["period"], frame["status"], strict=True)
+    ]
     frame = frame.iloc[sorted(range(len(frame)), key=keys.__getitem__)]
     return frame.reset_index(drop=True)
 
 
 def changes_since_previous(store: Store, filters: Filters) -> pd.DataFrame:
     """Actions whose status differs from the previous follow-up (new actions included)."""
-    columns = ["action_no", "title", "area_no", "lead_office_name", "status_before", "status",
-               "progress", "comment"]  # fmt: skip
+    columns = [
+        "action_no",
+        "title",
+        "area_no",
+        "lead_office_name",
+        "status_before",
+        "status",
+        "progress",
+        "comment",
+    ]
     if filters.period is None:
         return pd.DataFrame(columns=columns)
     previous = previous_period(periods(store), filters.period)
@@ -249,7 +344,9 @@ def changes_since_previous(store: Store, filters: Filters) -> pd.DataFrame:
     if previous is None or now.empty:
         return pd.DataFrame(columns=columns)
     before = action_status(store, filters, previous)[["action_no", "status"]]
-    merged = now.merge(before.rename(columns={"status": "status_before"}), on="action_no", how="left")
+    merged = now.merge(
+        before.rename(columns={"status": "status_before"}), on="action_no", how="left"
+    )
     changed = merged[merged["status"] != merged["status_before"]]
     return sort_actions(changed[columns]).reset_index(drop=True)
 
@@ -260,9 +357,14 @@ def search_actions(frame: pd.DataFrame, text: str) -> pd.DataFrame:
     if not words:
         return frame
     haystack = (
-        frame["action_no"].astype(str) + " " + frame["title"].fillna("") + " "
-        + frame["description"].fillna("") + " " + frame["comment"].fillna("")
-    ).str.casefold()  # fmt: skip
+        frame["action_no"].astype(str)
+        + " "
+        + frame["title"].fillna("")
+        + " "
+        + frame["description"].fillna("")
+        + " "
+        + frame["comment"].fillna("")
+    ).str.casefold()
     mask = pd.Series(True, index=frame.index)
     for word in words:
         mask &= haystack.str.contains(word, regex=False)
@@ -299,9 +401,38 @@ def action_history(store: Store, action_no: str) -> pd.DataFrame:
 
 def office_actions(store: Store, filters: Filters, office: str) -> pd.DataFrame:
     """Actions an office leads or takes part in, for the period, with its role."""
-    frame = action_status(store, Filters(filters.period, filters.districts, filters.areas, (office,)))
-    frame.insert(2, "role", ["lead" if lead == office else "partner" for lead in frame["lead_office"]])
+    frame = action_status(store, replace(filters, offices=(office,)))
+    roles = ["lead" if lead == office else "partner" for lead in frame["lead_office"]]
+    frame.insert(2, "role", roles)
     return frame
+
+
+@dataclass(frozen=True)
+class OfficeSummary:
+    actions: pd.DataFrame  # office_actions: every action it leads or shares, with its role
+    leads: int
+    shares: int
+    at_risk: pd.DataFrame  # its actions with a deviation or cancelled (domain.AT_RISK_STATUSES)
+    counts: pd.DataFrame  # role, status, count: for the chart
+
+
+def office_summary(store: Store, filters: Filters, office: str) -> OfficeSummary:
+    """What the offices page shows for one office: its actions, how many it leads and shares,
+    which are at risk, and the count per role and status."""
+    actions = office_actions(store, filters, office)
+    counts = actions.groupby(["role", "status"]).size().reset_index(name="count")
+    return OfficeSummary(
+        actions=actions,
+        leads=int((actions["role"] == "lead").sum()),
+        shares=int((actions["role"] == "partner").sum()),
+        at_risk=at_risk(actions),
+        counts=counts,
+    )
+
+
+def at_risk(actions: pd.DataFrame) -> pd.DataFrame:
+    """The actions of an action_status frame that are at risk (domain.AT_RISK_STATUSES)."""
+    return actions[actions["status"].isin(domain.AT_RISK_STATUSES)]
 
 
 # --- indicators ----------------------------------------------------------------------------
@@ -321,8 +452,9 @@ def indicator_catalogue(store: Store) -> pd.DataFrame:
     )
 
 
-def indicator_values(store: Store, code: str, districts: tuple[str, ...] = (),
-                     sex: str | None = "T") -> pd.DataFrame:  # fmt: skip
+def indicator_values(
+    store: Store, code: str, districts: tuple[str, ...] = (), sex: str | None = "T"
+) -> pd.DataFrame:
     """Values of one indicator: district, year, sex, value, target, source (all when no filter)."""
     return store.df(
         """SELECT v.district_code AS district, d.name AS district_name, v.year, v.sex,
@@ -336,6 +468,17 @@ def indicator_values(store: Store, code: str, districts: tuple[str, ...] = (),
            ORDER BY v.district_code, v.year, v.sex""",
         {"code": code, "districts": list(districts), "sex": sex},
     )
+
+
+def latest_per_district(values: pd.DataFrame) -> pd.DataFrame:
+    """Each district's latest year with a value, from an indicator_values frame."""
+    present = values.dropna(subset=["value"])
+    return present.loc[present.groupby("district")["year"].idxmax()]
+
+
+def sexes_present(values: pd.DataFrame) -> list[str]:
+    """The sexes an indicator_values frame has values for, in the contract's order (T, K, M)."""
+    return [s for s in domain.SEX_CODES if (values["sex"] == s).any()]
 
 
 def indicator_trends(store: Store, district: str, years_back: int = 5) -> pd.DataFrame:
@@ -381,7 +524,8 @@ def indicator_trends(store: Store, district: str, years_back: int = 5) -> pd.Dat
 
     frame["improving"] = pd.Series(
         [improving(c, h) for c, h in zip(frame["change"], frame["higher_is_better"], strict=True)],
-        index=frame.index, dtype=object,
+        index=frame.index,
+        dtype=object,
     )
     return frame
 
@@ -389,21 +533,25 @@ def indicator_trends(store: Store, district: str, years_back: int = 5) -> pd.Dat
 def area_summary(store: Store, filters: Filters, district: str) -> pd.DataFrame:
     """Per development area, for one district: its actions by status and how many of its
     indicators develop the right way."""
-    actions = action_status(store, Filters(filters.period, (district,), filters.areas, filters.offices))
+    actions = action_status(store, replace(filters, districts=(district,)))
     trends = indicator_trends(store, district)
-    areas = master_data(store)["areas"]
+    areas = master_data(store).areas
     rows = []
     for area in areas.itertuples():
         mine = actions[actions["area_no"] == area.area_no]
         counts = mine["status"].value_counts()
         ind = trends[trends["area_no"] == area.area_no]
-        rows.append({
-            "area_no": int(area.area_no), "area_name": area.name, "actions": len(mine),
-            **{s: int(counts.get(s, 0)) for s in domain.STATUS_ORDER},
-            "indicators": len(ind),
-            "improving": int((ind["improving"] == True).sum()),  # noqa: E712 (object column)
-            "worsening": int((ind["improving"] == False).sum()),  # noqa: E712
-        })  # fmt: skip
+        rows.append(
+            {
+                "area_no": int(area.area_no),
+                "area_name": area.name,
+                "actions": len(mine),
+                **{s: int(counts.get(s, 0)) for s in domain.STATUS_ORDER},
+                "indicators": len(ind),
+                "improving": int((ind["improving"] == True).sum()),  # noqa: E712 (object column)
+                "worsening": int((ind["improving"] == False).sum()),  # noqa: E712
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -458,8 +606,9 @@ def batches(store: Store) -> pd.DataFrame:
     return store.batches()
 
 
-def source_batches(store: Store, plan_year: int, periods: list[str],
-                   districts: tuple[str, ...]) -> pd.DataFrame:  # fmt: skip
+def source_batches(
+    store: Store, plan_year: int, periods: list[str], districts: tuple[str, ...]
+) -> pd.DataFrame:
     """The active imports whose rows a report for these plan year, periods and districts uses."""
     return store.df(
         """WITH used AS (
@@ -474,6 +623,10 @@ def source_batches(store: Store, plan_year: int, periods: list[str],
            FROM import_batch b JOIN used USING (batch_id)
            WHERE b.batch_id <> $system
            ORDER BY b.batch_id""",
-        {"plan_year": plan_year, "periods": periods, "districts": list(districts),
-         "system": SYSTEM_BATCH_ID},
+        {
+            "plan_year": plan_year,
+            "periods": periods,
+            "districts": list(districts),
+            "system": SYSTEM_BATCH_ID,
+        },
     )

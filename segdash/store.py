@@ -1,18 +1,28 @@
 """The DuckDB database: opening and migrating it, read cursors, and the one write path.
 
-Nothing else in segdash opens a connection. Every import is a batch; every fact row carries
+Nothing else in segdash opens a connection. DuckDB lets one process at a time have a file
+open, so a Store holds its connection only while it is used, and for a moment after (the
+linger, so that a page's queries share one opening): the running app and the CLI take turns.
+A Store that finds the file taken leaves a marker beside it (`<file>.wait.<pid>`) and retries
+until its wait runs out; a holder that sees a marker lets go at once after its current
+operation. One writer at a time stays true: whoever has the file open is the only one that can
+write, and every write is one transaction. Every import is a batch; every fact row carries
 its batch id; the current data is "the newest active batch wins per key", exposed as the
 `current_*` views. Rolling a batch back only marks it inactive, so nothing is ever deleted.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import shutil
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
@@ -20,9 +30,9 @@ from typing import TypeVar
 import duckdb
 import pandas as pd
 
-from segdash import domain
+from segdash import config, domain, fmt
 
-DEFAULT_DB_PATH = Path("data") / "segdash.duckdb"
+DEFAULT_DB_PATH = config.DEFAULT_DB_PATH
 SYSTEM_BATCH_ID = 0
 
 T = TypeVar("T")
@@ -33,7 +43,7 @@ class StoreError(Exception):
 
 
 def db_path_from_env() -> str:
-    return os.environ.get("SEGDASH_DB") or str(DEFAULT_DB_PATH)
+    return config.settings().db_path
 
 
 # --- Schema --------------------------------------------------------------------------------
@@ -170,20 +180,47 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "office": ("code", "name"),
     "district": ("code", "name", "district_type", "region_code"),
     "indicator": (
-        "code", "name", "unit", "higher_is_better", "area_no", "source", "definition",
+        "code",
+        "name",
+        "unit",
+        "higher_is_better",
+        "area_no",
+        "source",
+        "definition",
     ),
     "action": (
-        "plan_year", "action_no", "area_no", "title", "description", "lead_office",
-        "partner_offices", "districts", "start_when", "end_when",
+        "plan_year",
+        "action_no",
+        "area_no",
+        "title",
+        "description",
+        "lead_office",
+        "partner_offices",
+        "districts",
+        "start_when",
+        "end_when",
     ),
     "action_status": (
-        "plan_year", "action_no", "period", "status", "progress", "comment", "reported_office",
+        "plan_year",
+        "action_no",
+        "period",
+        "status",
+        "progress",
+        "comment",
+        "reported_office",
     ),
     "indicator_value": (
-        "indicator_code", "district_code", "year", "sex", "value", "target", "source", "marker",
+        "indicator_code",
+        "district_code",
+        "year",
+        "sex",
+        "value",
+        "target",
+        "source",
+        "marker",
     ),
     "import_profile": ("name", "signature", "options"),
-}  # fmt: skip
+}
 
 
 @contextmanager
@@ -207,14 +244,54 @@ def _make_private(path: Path) -> None:
             pass
 
 
-def _translate_open_error(path: str, exc: Exception) -> StoreError:
+def _is_lock_conflict(exc: Exception) -> bool:
+    return "lock" in str(exc).lower()
+
+
+def _marker_prefix(path: str) -> str:
+    return Path(path).name + ".wait."
+
+
+def _leave_marker(path: str) -> Path:
+    """Say "I am waiting for this file" to whoever has it (see the module docstring)."""
+    marker = Path(path).with_name(f"{_marker_prefix(path)}{os.getpid()}-{threading.get_ident()}")
+    try:
+        marker.touch()
+    except OSError:  # a read-only folder: the holder lets go after its linger anyway
+        pass
+    return marker
+
+
+def _someone_waits(path: str) -> bool:
+    """Whether another live process has left a marker for this file (stale ones are removed)."""
+    prefix = _marker_prefix(path)
+    folder = Path(path).parent
+    try:
+        names = [e.name for e in os.scandir(folder) if e.name.startswith(prefix)]
+    except OSError:
+        return False
+    for name in names:
+        pid_text = name[len(prefix) :].split("-", 1)[0]
+        if not pid_text.isdigit() or int(pid_text) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid_text), 0)
+            return True
+        except ProcessLookupError:
+            (folder / name).unlink(missing_ok=True)
+        except PermissionError:  # alive, another user's
+            return True
+    return False
+
+
+def _translate_open_error(path: str, exc: Exception, waited: float = 0) -> StoreError:
     text = str(exc)
     pid = re.search(r"PID (\d+)", text)
-    if "lock" in text.lower():
+    if _is_lock_conflict(exc):
         who = f" (process {pid.group(1)})" if pid else ""
         return StoreError(
-            f"Databasen {path} används av en annan process{who}. Bara en process i taget "
-            "kan skriva till den: stäng appen eller kommandot som har den öppen och försök igen."
+            f"Databasen {path} används av en annan process{who}, som inte släppte den inom "
+            f"{fmt.number(waited, 0)} sekunder. Försök igen om en stund; inget har ändrats."
         )
     if "not a valid DuckDB database" in text or "not a duckdb" in text.lower():
         return StoreError(
@@ -229,34 +306,226 @@ def _translate_open_error(path: str, exc: Exception) -> StoreError:
     return StoreError(f"Databasen {path} kunde inte öppnas: {text}")
 
 
+@dataclass(frozen=True)
+class Backup:
+    path: Path
+    sha256: str
+    schema_version: int
+    size: int  # bytes
+
+
+def check_backup(path: str | Path) -> Backup:
+    """Open a backup read-only and check that it is a segdash database this version can use."""
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"Säkerhetskopian {path} finns inte.")
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error as exc:
+        raise StoreError(
+            f"{path} är ingen segdash-databas: den går inte att öppna ({exc})."
+        ) from None
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        if not {"schema_version", "import_batch", "batch_event"} <= tables:
+            raise StoreError(f"{path} är en DuckDB-fil men ingen segdash-databas.")
+        version = int(con.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0)
+    finally:
+        con.close()
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"Säkerhetskopian {path} har schemaversion {version}, men den här versionen av "
+            f"segdash känner bara till version {SCHEMA_VERSION}. Uppdatera segdash först."
+        )
+    digest = hashlib.sha256()
+    with open(path, "rb") as file:
+        for chunk in iter(lambda: file.read(1 << 20), b""):
+            digest.update(chunk)
+    return Backup(path, digest.hexdigest(), version, path.stat().st_size)
+
+
+def restore_backup(backup: str | Path, target: str | Path) -> Backup:
+    """Put a checked backup in place as the database `target`, which must not exist yet."""
+    target = Path(target)
+    for existing in (target, target.with_name(target.name + ".wal")):
+        if existing.exists():
+            raise StoreError(
+                f"{existing} finns redan. Återställ till en ny sökväg (--db), eller flytta undan "
+                "den gamla databasen först; inget har ändrats."
+            )
+    checked = check_backup(backup)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    with _private_files():
+        shutil.copyfile(checked.path, partial)
+    partial.chmod(0o600)
+    partial.rename(target)
+    with Store(target):  # migrates a backup from an older version
+        pass
+    return Backup(target, checked.sha256, checked.schema_version, checked.size)
+
+
+class _Cursor:
+    """A read cursor that gives its use of the connection back when closed (or collected)."""
+
+    def __init__(self, store: Store, cursor: duckdb.DuckDBPyConnection) -> None:
+        self._store, self._cursor = store, cursor
+
+    def __getattr__(self, name: str):
+        attr = getattr(self._cursor, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args, **kwargs):
+            # `self` stays referenced until the call returns: `store.read().execute(q).df()`
+            # must not give the connection back between execute and df.
+            with self._alive():
+                return attr(*args, **kwargs)
+
+        return call
+
+    @contextmanager
+    def _alive(self) -> Iterator[None]:
+        yield
+
+    def execute(self, *args, **kwargs):
+        self._cursor.execute(*args, **kwargs)
+        return self
+
+    def close(self) -> None:
+        if self._store is not None:
+            store, self._store = self._store, None
+            try:
+                self._cursor.close()
+            finally:
+                store._release()
+
+    def __del__(self) -> None:
+        self.close()
+
+    def __enter__(self) -> _Cursor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 class Store:
     """The owner of one DuckDB file: `read()` gives a cursor, `write(fn)` is the write path."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        wait_seconds: float | None = None,
+        linger_seconds: float | None = None,
+    ) -> None:
         self.path = str(path) if path is not None else db_path_from_env()
-        if self.path != ":memory:" and not self.path.startswith("md:"):
+        self._in_memory = self.path == ":memory:" or self.path.startswith("md:")
+        if not self._in_memory:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            with _private_files():
-                self._con = duckdb.connect(self.path)
-        except (duckdb.IOException, duckdb.InvalidInputException, duckdb.SerializationException) as exc:
-            raise _translate_open_error(self.path, exc) from None
-        except duckdb.Error as exc:
-            raise _translate_open_error(self.path, exc) from None
-        if self.path != ":memory:" and not self.path.startswith("md:"):
-            _make_private(Path(self.path))
+        settings = config.settings()
+        self._wait = settings.db_wait_seconds if wait_seconds is None else wait_seconds
+        self._linger = settings.db_linger_seconds if linger_seconds is None else linger_seconds
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._users = 0
+        self._timer: threading.Timer | None = None
+        self._closed = False
+        self._lock = threading.RLock()  # guards the connection and its users
         self._write_lock = threading.RLock()
+        with self._connection():  # opened now: a file that is no database is refused here
+            if not self._in_memory:
+                _make_private(Path(self.path))
+            try:
+                with _private_files():  # the migration's first statement makes the WAL
+                    self._migrate()
+            except StoreError:
+                self._closed = True
+                raise
+
+    # -- the connection, held while used ---------------------------------------------------
+
+    @contextmanager
+    def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        con = self._acquire()
         try:
-            with _private_files():  # the migration's first statement makes the WAL
-                self._migrate()
-        except StoreError:
-            self._con.close()
-            raise
+            yield con
+        finally:
+            self._release()
+
+    def _acquire(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._con is None:
+                if self._closed:
+                    raise StoreError(f"Databasen {self.path} är stängd.")
+                self._con = self._open()
+            self._users += 1
+            return self._con
+
+    def _release(self) -> None:
+        with self._lock:
+            self._users -= 1
+            if self._users > 0 or self._con is None or self._in_memory:
+                if self._closed and self._users <= 0:
+                    self._close_connection()
+                return
+            if self._closed or self._linger <= 0 or _someone_waits(self.path):
+                self._close_connection()
+            else:
+                self._timer = threading.Timer(self._linger, self._close_if_idle)
+                self._timer.daemon = True
+                self._timer.start()
+
+    def _close_if_idle(self) -> None:
+        with self._lock:
+            self._timer = None
+            if self._users == 0:
+                self._close_connection()
+
+    def _close_connection(self) -> None:
+        if self._con is not None:
+            con, self._con = self._con, None
+            with _private_files():  # closing checkpoints the WAL into the file
+                con.close()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        """Open the file, waiting (up to the wait) while another process has it."""
+        deadline = time.monotonic() + self._wait
+        marker = None
+        try:
+            while True:
+                try:
+                    with _private_files():
+                        return duckdb.connect(self.path)
+                except (
+                    duckdb.IOException,
+                    duckdb.InvalidInputException,
+                    duckdb.SerializationException,
+                ) as exc:
+                    if not _is_lock_conflict(exc) or time.monotonic() >= deadline:
+                        raise _translate_open_error(self.path, exc, self._wait) from None
+                    if marker is None:
+                        marker = _leave_marker(self.path)
+                    time.sleep(0.05)
+                except duckdb.Error as exc:
+                    raise _translate_open_error(self.path, exc, self._wait) from None
+        finally:
+            if marker is not None:
+                marker.unlink(missing_ok=True)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     def close(self) -> None:
-        self._con.close()
+        with self._lock:
+            self._closed = True
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            if self._users <= 0:
+                self._close_connection()
 
     def __enter__(self) -> Store:
         return self
@@ -266,6 +535,7 @@ class Store:
 
     def _migrate(self) -> None:
         con = self._con
+        assert con is not None  # called while the connection is held
         con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         row = con.execute("SELECT max(version) FROM schema_version").fetchone()
         version = row[0] or 0
@@ -290,19 +560,26 @@ class Store:
     # -- reading ---------------------------------------------------------------------------
 
     def read(self) -> duckdb.DuckDBPyConnection:
-        """A cursor for reading in the calling thread (each thread needs its own)."""
-        return self._con.cursor()
+        """A cursor for reading in the calling thread (each thread needs its own); close it
+        when done, which lets the connection go."""
+        con = self._acquire()
+        try:
+            return _Cursor(self, con.cursor())  # type: ignore[return-value]
+        except BaseException:
+            self._release()
+            raise
 
     @contextmanager
     def snapshot(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor whose reads all see one consistent state, even while an import commits."""
-        cur = self._con.cursor()
-        cur.begin()
-        try:
-            yield cur
-        finally:
-            cur.rollback()
-            cur.close()
+        with self._connection() as con:
+            cur = con.cursor()
+            cur.begin()
+            try:
+                yield cur
+            finally:
+                cur.rollback()
+                cur.close()
 
     def df(self, sql: str, params: list | tuple | dict | None = None) -> pd.DataFrame:
         cur = self.read()
@@ -318,7 +595,9 @@ class Store:
         """A number that changes whenever the current data may have changed (for caches)."""
         cur = self.read()
         try:
-            return int(cur.execute("SELECT coalesce(max(event_no), 0) FROM batch_event").fetchone()[0])
+            return int(
+                cur.execute("SELECT coalesce(max(event_no), 0) FROM batch_event").fetchone()[0]
+            )
         finally:
             cur.close()
 
@@ -326,8 +605,8 @@ class Store:
 
     def write(self, fn: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         """Run fn(cursor) under the write lock inside one transaction; all or nothing."""
-        with self._write_lock, _private_files():  # the WAL file DuckDB makes: owner only
-            cur = self._con.cursor()
+        with self._write_lock, self._connection() as con, _private_files():  # WAL: owner only
+            cur = con.cursor()
             try:
                 cur.begin()
                 try:
@@ -427,15 +706,33 @@ class Store:
             wanted = "active" if active else "inactive"
             if row[0] == wanted:
                 raise StoreError(
-                    f"Import {batch_id} är redan "
-                    + ("aktiv." if active else "återkallad.")
+                    f"Import {batch_id} är redan " + ("aktiv." if active else "återkallad.")
                 )
-            cur.execute(
-                "UPDATE import_batch SET state = ? WHERE batch_id = ?", [wanted, batch_id]
-            )
+            cur.execute("UPDATE import_batch SET state = ? WHERE batch_id = ?", [wanted, batch_id])
             _add_event(cur, batch_id, "restore" if active else "rollback", actor)
 
         self.write(change)
+
+    # -- backups ---------------------------------------------------------------------------
+
+    def backup(self, out: str | Path) -> Backup:
+        """A consistent copy of everything, the latest commit included, written to `out` (which
+        must not exist). While it is made this Store has the file, so no one writes meanwhile;
+        the WAL is checkpointed into the file first, so the copy needs nothing beside it."""
+        out = Path(out)
+        if out.exists():
+            raise StoreError(f"{out} finns redan; välj ett nytt filnamn för säkerhetskopian.")
+        if self._in_memory:
+            raise StoreError("En databas i minnet kan inte säkerhetskopieras.")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        partial = out.with_name(out.name + ".partial")
+        with self._write_lock, self._connection() as con, _private_files():
+            con.execute("CHECKPOINT")
+            shutil.copyfile(self.path, partial)
+        partial.chmod(0o600)
+        backup = check_backup(partial)
+        partial.rename(out)
+        return Backup(out, backup.sha256, backup.schema_version, backup.size)
 
     def has_data(self) -> bool:
         """True when anything beyond the built-in master data has been imported."""
@@ -486,7 +783,8 @@ class Store:
         )
 
     def table_contents(self) -> dict[str, list[tuple]]:
-        """Every table's rows, sorted: lets tests prove that a refused import changed nothing."""
+        """Every table's rows, sorted: to compare two databases (a copy and its source), and to
+        prove that a refused import changed nothing."""
         cur = self.read()
         try:
             names = [

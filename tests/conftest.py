@@ -21,17 +21,36 @@ from segdash.store import Store
 IMPORTER = "test"
 
 PLAN_HEADER = [
-    "Nr", "Utvecklingsområde", "Åtgärd", "Beskrivning", "Ansvarig förvaltning",
-    "Samverkande förvaltningar", "Områden", "Planår", "Start", "Slut",
-]  # fmt: skip
+    "Nr",
+    "Utvecklingsområde",
+    "Åtgärd",
+    "Beskrivning",
+    "Ansvarig förvaltning",
+    "Samverkande förvaltningar",
+    "Områden",
+    "Planår",
+    "Start",
+    "Slut",
+]
 # The small valid plan that follow-up and indicator tests refer to.
 PLAN_2022 = [
-    ["1.1", 1, "Trygghetsvandringar", "Kvällsvandringar", "KFF", "SOF", "Berga; Ryd", 2022, 2022, 2023],
+    [
+        "1.1",
+        1,
+        "Trygghetsvandringar",
+        "Kvällsvandringar",
+        "KFF",
+        "SOF",
+        "Berga; Ryd",
+        2022,
+        2022,
+        2023,
+    ],
     ["1.10", 1, "Fältassistenter", None, "SOF", None, "Skäggetorp", 2022, None, None],
     ["2.1", 2, "Sommarjobb", None, "IAF", "UBF, KLF", "Alla", 2022, 2022, "2022-08-31"],
     ["3.1", 3, "Läxhjälp", None, "UBF", None, "Ryd, Skäggetorp", 2022, None, None],
     ["4.1", 4, "Upprustade gårdar", None, "SBF", "KFF", "Berga", 2022, None, None],
-]  # fmt: skip
+]
 FOLLOWUP_HEADER = ["Nr", "Period", "Status", "Andel genomfört", "Kommentar"]
 VALUES_HEADER = ["Indikator", "Område", "År", "Värde"]
 INDICATORS_HEADER = ["Kod", "Namn", "Enhet", "Högre är bättre"]
@@ -62,8 +81,10 @@ def sickness_absence_xlsx(year: int = 2024, scale: float = 1.0) -> bytes:
     month, area and sex, and the value column named after the measure."""
     body = []
     for month in ("08", "09"):
-        for area, county, base in (("Riket", "Riket", 22.3),
-                                   ("0580 Linköping", "05 Östergötlands län", 19.5)):  # fmt: skip
+        for area, county, base in (
+            ("Riket", "Riket", 22.3),
+            ("0580 Linköping", "05 Östergötlands län", 19.5),
+        ):
             for sex, offset in (("Kvinnor och män", 0.0), ("Kvinnor", 3.1), ("Män", -2.9)):
                 value = round((base + offset + (0.1 if month == "09" else 0.0)) * scale, 1)
                 body.append([str(year), month, county, area, "Samtliga 16-64 år", sex, value])
@@ -79,19 +100,24 @@ def xlsx_file(sheets: dict[str, list[list]], name: str = "fil.xlsx") -> Uploaded
     return UploadedFile(name, make_xlsx(sheets))
 
 
-def plan_file(rows: Sequence[list] = PLAN_2022, name: str = "plan.xlsx",
-              **extra_sheets: list[list]) -> UploadedFile:  # fmt: skip
+def plan_file(
+    rows: Sequence[list] = PLAN_2022, name: str = "plan.xlsx", **extra_sheets: list[list]
+) -> UploadedFile:
     return xlsx_file({"Åtgärder": [PLAN_HEADER, *rows], **extra_sheets}, name)
 
 
-def followup_file(rows: Sequence[list], header: Sequence[str] = FOLLOWUP_HEADER,
-                  name: str = "uppfoljning.xlsx") -> UploadedFile:  # fmt: skip
+def followup_file(
+    rows: Sequence[list], header: Sequence[str] = FOLLOWUP_HEADER, name: str = "uppfoljning.xlsx"
+) -> UploadedFile:
     return xlsx_file({"Uppföljning": [list(header), *rows]}, name)
 
 
-def values_file(rows: Sequence[list], header: Sequence[str] = VALUES_HEADER,
-                definitions: Sequence[list] | None = INDICATOR_DEFS,
-                name: str = "indikatorer.xlsx") -> UploadedFile:  # fmt: skip
+def values_file(
+    rows: Sequence[list],
+    header: Sequence[str] = VALUES_HEADER,
+    definitions: Sequence[list] | None = INDICATOR_DEFS,
+    name: str = "indikatorer.xlsx",
+) -> UploadedFile:
     sheets = {"Indikatorvärden": [list(header), *rows]}
     if definitions is not None:
         sheets["Indikatorer"] = [INDICATORS_HEADER, *definitions]
@@ -167,7 +193,7 @@ def plan_store(tmp_path, plan_db_template):
 @pytest.fixture(scope="session")
 def demo_path(tmp_path_factory):
     """A database holding the demo data, built once per test session; copy it, don't write."""
-    from segdash.seed import load_demo
+    from segdash.demo import load_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
     with Store(path) as store:
@@ -187,17 +213,19 @@ def demo_db(demo_path, tmp_path, monkeypatch):
 
 
 HELD_MESSAGE = (
-    "Databasen {path} används av en annan process (process {pid}). Bara en process i taget kan "
-    "skriva till den: stäng appen eller kommandot som har den öppen och försök igen."
+    "Databasen {path} används av en annan process (process {pid}), som inte släppte den inom 2 "
+    "sekunder. Försök igen om en stund; inget har ändrats."
 )
 
 
 @pytest.fixture
-def held_db(tmp_path):
-    """A database file that another process holds open; yields (path, that process's pid)."""
+def held_db(tmp_path, monkeypatch):
+    """A database file that another process holds open and never lets go (not a Store: a raw
+    connection); yields (path, that process's pid). A Store waits 2 seconds for it here."""
     import subprocess
     import sys
 
+    monkeypatch.setenv("SEGDASH_DB_WAIT_SECONDS", "2")
     path = tmp_path / "held.duckdb"
     code = (
         "import sys, duckdb\n"
@@ -205,8 +233,9 @@ def held_db(tmp_path):
         "print('ready', flush=True)\n"
         "sys.stdin.readline()\n"
     )
-    holder = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)  # fmt: skip
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         yield path, holder.pid

@@ -108,11 +108,13 @@ def test_upload_preview_confirm_duplicate_rollback_and_restore(env):
 
     # 1. A follow-up with errors: every error listed, nothing written, no confirm button.
     contents = store.table_contents()
-    bad = followup_bytes([
-        [on_track[0], "2023", "Klar", 100, "ok", 2023],
-        ["9.99", "2023", "Klar", 100, None, 2023],
-        [on_track[1], "2023", "Pågår ibland", 50, None, 2023],
-    ])  # fmt: skip
+    bad = followup_bytes(
+        [
+            [on_track[0], "2023", "Klar", 100, "ok", 2023],
+            ["9.99", "2023", "Klar", 100, None, 2023],
+            [on_track[1], "2023", "Pågår ibland", 50, None, 2023],
+        ]
+    )
     at.file_uploader(key="uploader_0").set_value(("uppföljning.xlsx", bad, XLSX)).run()
     assert not at.exception
     report = at.dataframe[0].value  # the grouped report: one line per problem and column
@@ -128,10 +130,12 @@ def test_upload_preview_confirm_duplicate_rollback_and_restore(env):
     assert store.table_contents() == contents
 
     # 2. The corrected file: preview numbers, then confirm.
-    good = followup_bytes([
-        [on_track[0], "2023", "Genomförd", 100, "Klart i december", 2023],
-        [on_track[1], "2023", "Pågår med avvikelse", 40, "Försenad", 2023],
-    ])  # fmt: skip
+    good = followup_bytes(
+        [
+            [on_track[0], "2023", "Genomförd", 100, "Klart i december", 2023],
+            [on_track[1], "2023", "Pågår med avvikelse", 40, "Försenad", 2023],
+        ]
+    )
     at.file_uploader(key="uploader_0").set_value(("uppföljning.xlsx", good, XLSX)).run()
     assert not at.exception
     assert metrics(at) == {"Nya statusrader": "0", "Ändrad status": "2", "Oförändrad status": "0"}
@@ -150,7 +154,7 @@ def test_upload_preview_confirm_duplicate_rollback_and_restore(env):
     assert at.success[0].value == f"Importerat som import {new_batch}: uppföljning\\.xlsx: 2."
 
     # The overview shows the new numbers at once.
-    after = q.key_figures(store, Filters(period="2023"))["statuses"].set_index("status")["count"]
+    after = q.key_figures(store, Filters(period="2023")).statuses.set_index("status")["count"]
     old = q.status_counts(before_2023.reset_index()).set_index("status")["count"]
     assert after["done"] == old["done"] + 1 and after["on_track"] == old["on_track"] - 2
     at.switch_page("pages/overview.py").run()
@@ -169,7 +173,9 @@ def test_upload_preview_confirm_duplicate_rollback_and_restore(env):
     next(b for b in at.button if b.label == f"Återkalla import {new_batch}").click().run()
     next(b for b in at.button if b.label == "Ja, fortsätt").click().run()
     assert not at.exception
-    assert at.success[0].value == f"Import {new_batch} är återkallad; de tidigare värdena gäller igen."
+    assert (
+        at.success[0].value == f"Import {new_batch} är återkallad; de tidigare värdena gäller igen."
+    )
     at.switch_page("pages/overview.py").run()
     assert metrics(at)["Genomförd"] == str(old["done"])
     assert metrics(at)["Pågår enligt plan"] == str(old["on_track"])

@@ -32,16 +32,26 @@ def counts_frame(rows: list[tuple]) -> pd.DataFrame:
 
 # Groups listed 3, 1, 5 (not sorted); area 1 has no on_track row; one zero count; unordered
 # statuses; a group (5) without a label mapping.
-AREA_COUNTS = counts_frame([
-    (3, "done", 4), (3, "on_track", 2), (3, MISSING_STATUS, 1),
-    (1, "done", 0), (1, MISSING_STATUS, 3),
-    (5, "on_track", 1234),
-])  # fmt: skip
+AREA_COUNTS = counts_frame(
+    [
+        (3, "done", 4),
+        (3, "on_track", 2),
+        (3, MISSING_STATUS, 1),
+        (1, "done", 0),
+        (1, MISSING_STATUS, 3),
+        (5, "on_track", 1234),
+    ]
+)
 
 
 def area_bars(counts: pd.DataFrame = AREA_COUNTS, **kwargs):
-    args = dict(group_col="area", status_labels=STATUS_LABELS, title="Status by area",
-                value_title="Number of actions", group_labels=GROUP_LABELS)  # fmt: skip
+    args = dict(
+        group_col="area",
+        status_labels=STATUS_LABELS,
+        title="Status by area",
+        value_title="Number of actions",
+        group_labels=GROUP_LABELS,
+    )
     return charts.status_bars(counts, **(args | kwargs))
 
 
@@ -59,8 +69,10 @@ def is_gap(value) -> bool:
 def test_status_bars_one_trace_per_present_status_in_status_order():
     fig = area_bars()
     assert [t.name for t in fig.data] == [
-        "On Track (test)", "Done (test)", "Missing (test)",
-    ]  # fmt: skip
+        "On Track (test)",
+        "Done (test)",
+        "Missing (test)",
+    ]
     assert [t.meta for t in fig.data] == ["on_track", "done", MISSING_STATUS]
     assert {t.type for t in fig.data} == {"bar"}
     assert {t.orientation for t in fig.data} == {"h"}
@@ -94,7 +106,10 @@ def test_status_bars_first_group_on_top_and_height_grows_with_groups():
     assert list(fig.layout.yaxis.categoryarray) == ["Area three", "Area one", "5"]
     assert fig.layout.yaxis.autorange == "reversed"
     assert fig.layout.height == charts.BASE_HEIGHT + charts.BAR_HEIGHT * 3
-    assert area_bars(AREA_COUNTS[AREA_COUNTS["area"] == 3]).layout.height == charts.BASE_HEIGHT + charts.BAR_HEIGHT
+    assert (
+        area_bars(AREA_COUNTS[AREA_COUNTS["area"] == 3]).layout.height
+        == charts.BASE_HEIGHT + charts.BAR_HEIGHT
+    )
 
 
 def test_status_bars_click_selects_and_titles_come_from_caller():
@@ -135,18 +150,26 @@ def test_missing_status_is_white_with_a_dark_outline():
 # --- status_over_time -----------------------------------------------------------------------
 
 PERIOD_COUNTS = pd.DataFrame(
-    [("2021", "on_track", 5), ("2021", "at_risk", 1),
-     ("2022-T1", "done", 2), ("2022-T1", "on_track", 3),
-     ("2022", "done", 6), ("2022", "at_risk", 0)],
+    [
+        ("2021", "on_track", 5),
+        ("2021", "at_risk", 1),
+        ("2022-T1", "done", 2),
+        ("2022-T1", "on_track", 3),
+        ("2022", "done", 6),
+        ("2022", "at_risk", 0),
+    ],
     columns=["period", "status", "count"],
-)  # fmt: skip
+)
 
 
 def over_time(counts: pd.DataFrame = PERIOD_COUNTS):
     return charts.status_over_time(
-        counts, status_labels=STATUS_LABELS, period_labels=PERIOD_LABELS,
-        title="Over time", value_title="Actions",
-    )  # fmt: skip
+        counts,
+        status_labels=STATUS_LABELS,
+        period_labels=PERIOD_LABELS,
+        title="Over time",
+        value_title="Actions",
+    )
 
 
 def test_status_over_time_stacks_statuses_per_period_in_given_order():
@@ -178,26 +201,43 @@ def test_status_over_time_styles_and_labels_like_status_bars():
 
 # Berga lacks 2021 entirely and has NaN in 2022; only Berga and Linköping have targets.
 INDICATOR_VALUES = pd.DataFrame(
-    [("Berga", 2020, 30.5, NAN), ("Berga", 2022, NAN, 20.0), ("Berga", 2023, 27.0, 20.0),
-     ("Ryd", 2020, 22.0, NAN), ("Ryd", 2021, 21.0, NAN), ("Ryd", 2022, 20.0, NAN),
-     ("Ryd", 2023, 19.5, NAN),
-     ("Linköping", 2020, 10.0, NAN), ("Linköping", 2021, 9.5, NAN),
-     ("Linköping", 2022, 9.0, NAN), ("Linköping", 2023, 8.8, 8.0)],
+    [
+        ("Berga", 2020, 30.5, NAN),
+        ("Berga", 2022, NAN, 20.0),
+        ("Berga", 2023, 27.0, 20.0),
+        ("Ryd", 2020, 22.0, NAN),
+        ("Ryd", 2021, 21.0, NAN),
+        ("Ryd", 2022, 20.0, NAN),
+        ("Ryd", 2023, 19.5, NAN),
+        ("Linköping", 2020, 10.0, NAN),
+        ("Linköping", 2021, 9.5, NAN),
+        ("Linköping", 2022, 9.0, NAN),
+        ("Linköping", 2023, 8.8, 8.0),
+    ],
     columns=["district", "year", "value", "target"],
-)  # fmt: skip
+)
 
 
 def lines(values: pd.DataFrame = INDICATOR_VALUES, **kwargs):
-    args = dict(title="Unemployment", unit="%", district_labels=DISTRICT_LABELS,
-                target_label="Goal", decimals=2)  # fmt: skip
+    args = dict(
+        title="Unemployment",
+        unit="%",
+        district_labels=DISTRICT_LABELS,
+        target_label="Goal",
+        decimals=2,
+    )
     return charts.indicator_lines(values, **(args | kwargs))
 
 
 def test_indicator_lines_one_line_per_district_then_targets_where_present():
     fig = lines()
     assert [t.name for t in fig.data] == [
-        "B-town", "R-town", "All of L", "Goal B-town", "Goal All of L",
-    ]  # fmt: skip
+        "B-town",
+        "R-town",
+        "All of L",
+        "Goal B-town",
+        "Goal All of L",
+    ]
     assert [t.mode for t in fig.data] == ["lines+markers"] * 3 + ["markers"] * 2
     assert [t.meta for t in fig.data] == ["Berga", "Ryd", "Linköping", "Berga", "Linköping"]
 
@@ -251,8 +291,7 @@ def test_indicator_lines_hover_units_axes_and_year_ticks():
 
 
 def test_indicator_lines_leave_year_ticks_to_plotly_over_long_series():
-    many = pd.DataFrame({"district": "Ryd", "year": range(2000, 2013), "value": 1.0,
-                         "target": NAN})  # fmt: skip
+    many = pd.DataFrame({"district": "Ryd", "year": range(2000, 2013), "value": 1.0, "target": NAN})
     assert lines(many).layout.xaxis.dtick is None
     assert lines(many.iloc[:12]).layout.xaxis.dtick == 1
 
@@ -273,9 +312,12 @@ HISTORY = pd.DataFrame(
 
 def timeline(history: pd.DataFrame = HISTORY):
     return charts.status_timeline(
-        history, status_labels=STATUS_LABELS, period_labels=PERIOD_LABELS,
-        title="Action 1.4", progress_title="Progress (%)",
-    )  # fmt: skip
+        history,
+        status_labels=STATUS_LABELS,
+        period_labels=PERIOD_LABELS,
+        title="Action 1.4",
+        progress_title="Progress (%)",
+    )
 
 
 def test_status_timeline_one_bar_per_period_styled_by_its_status():
@@ -309,8 +351,10 @@ def test_status_timeline_lists_each_status_once_and_fixes_the_axes():
     assert list(fig.layout.yaxis.range) == [0, 100]
     assert fig.layout.yaxis.title.text == "Progress (%)"
     assert list(fig.layout.xaxis.categoryarray) == [
-        "Whole year 2021", "Third one 2022", "Whole year 2022",
-    ]  # fmt: skip
+        "Whole year 2021",
+        "Third one 2022",
+        "Whole year 2022",
+    ]
 
 
 # --- latest_vs_target -----------------------------------------------------------------------
@@ -323,9 +367,14 @@ LATEST = pd.DataFrame(
 
 def latest(frame: pd.DataFrame = LATEST):
     return charts.latest_vs_target(
-        frame, title="Latest", unit="%", district_labels=DISTRICT_LABELS,
-        value_label="Value 2023", target_label="Goal", decimals=2,
-    )  # fmt: skip
+        frame,
+        title="Latest",
+        unit="%",
+        district_labels=DISTRICT_LABELS,
+        value_label="Value 2023",
+        target_label="Goal",
+        decimals=2,
+    )
 
 
 def test_latest_vs_target_bars_with_swedish_value_text():
@@ -378,7 +427,8 @@ def test_every_figure_has_the_house_layout(build):
 
 
 def test_an_empty_title_is_allowed():
-    fig = charts.status_bars(AREA_COUNTS, group_col="area", status_labels=STATUS_LABELS,
-                             title="", value_title="")  # fmt: skip
+    fig = charts.status_bars(
+        AREA_COUNTS, group_col="area", status_labels=STATUS_LABELS, title="", value_title=""
+    )
     assert fig.layout.title.text == ""
     assert fig.layout.margin.t < area_bars().layout.margin.t

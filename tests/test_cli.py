@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ import openpyxl
 import pytest
 from conftest import FOLLOWUP_HEADER, PLAN_2022, PLAN_HEADER, make_xlsx
 
-from segdash.cli import main
+from segdash.cli import build_parser, main
 from segdash.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,12 +32,18 @@ def plan_path(tmp_path):
 @pytest.fixture
 def bad_followup(tmp_path):
     path = tmp_path / "uppföljning.xlsx"
-    path.write_bytes(make_xlsx({"Uppföljning": [
-        FOLLOWUP_HEADER,
-        ["1.1", "2022", "Pågår", 50, "ok"],
-        ["1.10", "2022", "Skäggetorp", None, None],
-        ["9.9", "2022", "Klar", 100, None],
-    ]}))  # fmt: skip
+    path.write_bytes(
+        make_xlsx(
+            {
+                "Uppföljning": [
+                    FOLLOWUP_HEADER,
+                    ["1.1", "2022", "Pågår", 50, "ok"],
+                    ["1.10", "2022", "Skäggetorp", None, None],
+                    ["9.9", "2022", "Klar", 100, None],
+                ]
+            }
+        )
+    )
     return path
 
 
@@ -55,7 +62,9 @@ def test_import_prints_counts_and_exits_0(capsys, db, plan_path):
         assert store.batches()["imported_by"].tolist() == ["anna"]
 
 
-def test_import_with_errors_prints_every_issue_exits_1_and_writes_nothing(capsys, db, plan_path, bad_followup):
+def test_import_with_errors_prints_every_issue_exits_1_and_writes_nothing(
+    capsys, db, plan_path, bad_followup
+):
     assert main(["--db", db, "import", str(plan_path)]) == 0
     capsys.readouterr()
     with Store(db) as store:
@@ -64,8 +73,10 @@ def test_import_with_errors_prints_every_issue_exits_1_and_writes_nothing(capsys
     assert code == 1
     lines = out.splitlines()
     assert lines[0].split() == ["Typ", "Fil", "Blad", "Rad", "Kolumn", "Värde"]
-    assert "Okänd status ”Skäggetorp”. Giltiga värden: Ej påbörjad, Pågår enligt plan, " \
-           "Pågår med avvikelse, Genomförd, Avbruten." in out  # fmt: skip
+    assert (
+        "Okänd status ”Skäggetorp”. Giltiga värden: Ej påbörjad, Pågår enligt plan, "
+        "Pågår med avvikelse, Genomförd, Avbruten." in out
+    )
     assert "Åtgärd 9.9 finns inte i åtgärdsplanen för 2022." in out
     assert "2 fel, 0 varningar." in out
     assert "Inget importerades: rätta felen och försök igen." in out
@@ -104,7 +115,9 @@ def test_batches_rollback_and_restore(capsys, db, plan_path):
     assert row.split()[:4] == ["1", "aktiv", "plan", "plan.xlsx"] and row.split()[-2] == "5"
 
     assert run(capsys, "--db", db, "rollback", "1", "--who", "bo")[:2] == (
-        0, "Import 1 är återkallad; de tidigare värdena gäller igen.\n")
+        0,
+        "Import 1 är återkallad; de tidigare värdena gäller igen.\n",
+    )
     with Store(db) as store:
         assert store.df("SELECT count(*) AS n FROM current_action")["n"].iloc[0] == 0
     assert "återkallad" in run(capsys, "--db", db, "batches")[1].splitlines()[2]
@@ -120,11 +133,15 @@ def test_demo_loads_into_an_empty_database_only(capsys, db):
     assert code == 0 and "Exempeldata inläst som import" in out
     with Store(db) as store:
         assert store.shows_demo_data()
-        years = store.df("SELECT plan_year, count(*) AS n FROM current_action GROUP BY 1 ORDER BY 1")
+        years = store.df(
+            "SELECT plan_year, count(*) AS n FROM current_action GROUP BY 1 ORDER BY 1"
+        )
         assert years.values.tolist() == [[2021, 60], [2022, 60], [2023, 50]]
     code, out, _ = run(capsys, "--db", db, "demo")
     assert code == 1
-    assert out == "Databasen innehåller redan importer; exempeldata läses bara in i en tom databas.\n"
+    assert (
+        out == "Databasen innehåller redan importer; exempeldata läses bara in i en tom databas.\n"
+    )
 
 
 def test_template_writes_a_workbook(capsys, tmp_path):
@@ -139,10 +156,12 @@ def test_template_writes_a_workbook(capsys, tmp_path):
     ("args", "message"),
     [
         (["import", "finns-inte.xlsx"], "segdash: Filen finns-inte.xlsx finns inte.\n"),
-        (["template", "budget", "x.xlsx"],
-         "segdash: Okänd malltyp 'budget'. Välj plan, followup eller indicators.\n"),
+        (
+            ["template", "budget", "x.xlsx"],
+            "segdash: Okänd malltyp 'budget'. Välj plan, followup eller indicators.\n",
+        ),
     ],
-)  # fmt: skip
+)
 def test_usage_errors_exit_2(capsys, db, args, message):
     code, _, err = run(capsys, "--db", db, *args)
     assert (code, err) == (2, message)
@@ -156,21 +175,57 @@ def test_not_a_database_exits_1_with_the_reason(capsys, tmp_path):
     assert err.startswith(f"segdash: Filen {bad} är ingen segdash-databas")
 
 
-@pytest.mark.parametrize(
-    "command", ["import", "check", "batches", "rollback", "restore", "demo", "template", "add-analyst"]
-)
+def parser_commands() -> list[str]:
+    """The subcommands the CLI's own parser defines, in its order."""
+    (sub,) = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    return list(sub.choices)
+
+
+COMMANDS = parser_commands()
+
+
+def test_the_parser_defines_the_commands_counted_by_hand():
+    # import, check, batches, rollback, restore, demo, backup, restore-backup, template,
+    # add-analyst, report, export and serve: the add_parser calls in segdash/cli.py's
+    # build_parser, counted by hand.
+    assert len(COMMANDS) == 13
+
+
+@pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
     done = subprocess.run(
-        [sys.executable, "-m", "segdash", command, "--help"], cwd=ROOT, capture_output=True,
-        text=True, timeout=60,
-    )  # fmt: skip
+        [sys.executable, "-m", "segdash", command, "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0
-    assert done.stdout.startswith(f"usage: python -m segdash {command}")
+    if command == "serve":  # everything after serve goes to `streamlit run` as it is
+        assert done.stdout.startswith("Usage: streamlit run")
+    else:
+        assert done.stdout.startswith(f"usage: python -m segdash {command}")
+
+
+def test_the_overall_help_lists_every_command():
+    done = subprocess.run(
+        [sys.executable, "-m", "segdash", "--help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0
+    # the lines under "KOMMANDO" that start with a name (a long help text wraps onto its own)
+    block = done.stdout.split("  KOMMANDO\n", 1)[1].split("\n\n", 1)[0]
+    listed = [line.split()[0] for line in block.splitlines() if not line.startswith(" " * 5)]
+    assert listed == COMMANDS
 
 
 def test_no_command_is_a_usage_error():
-    done = subprocess.run([sys.executable, "-m", "segdash"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=60)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "segdash"], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 2
     assert "the following arguments are required: KOMMANDO" in done.stderr
 
@@ -179,8 +234,10 @@ def test_serve_passes_streamlit_options_through_as_they_are():
     from segdash.cli import _serve_args, build_parser
 
     parser = build_parser()
-    args = _serve_args(parser, ["--db", "x.duckdb", "serve", "--server.port", "8600",
-                                "--server.address", "127.0.0.1"])  # fmt: skip
+    args = _serve_args(
+        parser,
+        ["--db", "x.duckdb", "serve", "--server.port", "8600", "--server.address", "127.0.0.1"],
+    )
     assert (args.command, args.db) == ("serve", "x.duckdb")
     assert args.options == ["--server.port", "8600", "--server.address", "127.0.0.1"]
     assert _serve_args(parser, ["import", "serve"]) is None  # a file called serve is a file

@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import import_ok, make_xlsx, plan_file, rows
+
 from segdash.importer import UploadedFile
 from segdash.store import Store
 
@@ -38,8 +38,11 @@ def values_csv(codes: list[str], years: range, value=lambda year: f"{year % 97},
     lines = ["Indikator;Område;År;Kön;Värde"]
     lines += [
         f"{code};{district};{year};{sex};{value(year)}"
-        for code in codes for district in DISTRICTS for sex in "TKM" for year in years
-    ]  # fmt: skip
+        for code in codes
+        for district in DISTRICTS
+        for sex in "TKM"
+        for year in years
+    ]
     return ("\n".join(lines) + "\n").encode()
 
 
@@ -102,8 +105,11 @@ def test_killed_import_leaves_the_state_from_before(tmp_path, indicators_db, mar
     large.write_bytes(values_csv(CODES, range(1950, 2013)))
     child = subprocess.Popen(
         [sys.executable, "-c", CHILD.format(root=str(ROOT)), str(db), str(small), str(large)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         seen = []
         before = None
@@ -180,8 +186,11 @@ def test_readers_see_the_state_before_or_after_an_import_never_a_mix(tmp_path, i
             after = state()
             seen_after = list(reads)
             deadline = time.monotonic() + 30
-            while (any(r <= s for r, s in zip(reads, seen_after, strict=True))
-                   and not failures and time.monotonic() < deadline):  # fmt: skip
+            while (
+                any(r <= s for r, s in zip(reads, seen_after, strict=True))
+                and not failures
+                and time.monotonic() < deadline
+            ):
                 time.sleep(0.01)
         finally:
             stop.set()

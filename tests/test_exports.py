@@ -47,13 +47,15 @@ def sheet_of(data: bytes):
 
 @pytest.fixture
 def frame():
-    return pd.DataFrame({
-        "Nr": ["1.1", "1.10", "2.1"],
-        "Kommentar": [HYPERLINK, "Bra", None],
-        "Områden": [["Berga", "Ryd"], ["Skäggetorp"], ["Berga"]],
-        "Andel": [12.5, float("nan"), 100.0],
-        "Antal": [3, 0, 12],
-    })  # fmt: skip
+    return pd.DataFrame(
+        {
+            "Nr": ["1.1", "1.10", "2.1"],
+            "Kommentar": [HYPERLINK, "Bra", None],
+            "Områden": [["Berga", "Ryd"], ["Skäggetorp"], ["Berga"]],
+            "Andel": [12.5, float("nan"), 100.0],
+            "Antal": [3, 0, 12],
+        }
+    )
 
 
 def test_xlsx_header_is_bold_frozen_and_filtered(frame):

@@ -133,9 +133,13 @@ def test_kolada_bare_list_with_bom():
 
 def test_kolada_keeps_ids_as_text_and_tolerates_missing_fields():
     document = [
-        {"kpi": "N00945", "municipality": "0114", "period": 2019,
-         "values": [{"gender": "T", "value": 3}, {"value": None, "status": None}]},
-    ]  # fmt: skip
+        {
+            "kpi": "N00945",
+            "municipality": "0114",
+            "period": 2019,
+            "values": [{"gender": "T", "value": 3}, {"value": None, "status": None}],
+        },
+    ]
     assert only_rows(document) == [
         KOLADA_HEADER,
         ["N00945", "0114", 2019, "T", 3, None],
@@ -194,9 +198,7 @@ def test_kolada_malformed_records(records, message):
 def test_kolada_row_limit():
     records = [kolada_record("N1", f"{n:04d}", 2020, [v("K", 1), v("M", 2)]) for n in range(3)]
     assert len(read(records, max_rows=6)[0].rows) == 7
-    assert refused(encode(records), max_rows=5) == (
-        "Filen har fler än 5 rader, som är gränsen."
-    )
+    assert refused(encode(records), max_rows=5) == ("Filen har fler än 5 rader, som är gränsen.")
     many = [kolada_record("N1", "0580", 2020, [v("T", 1)] * 1001)]
     assert refused(encode(many)) == f"Filen har fler än 1{NBSP}000 rader, som är gränsen."
 
@@ -261,8 +263,9 @@ UNEMPLOYMENT = [
 
 @pytest.mark.parametrize("as_object", [True, False], ids=["object-index", "array-index"])
 def test_jsonstat_index_as_object_or_array(as_object):
-    tree = dataset([REGION, CONTENTS, TID], [6.1, 6.4, 8.2, 8.0], role=SCB_ROLE,
-                   as_object=as_object)  # fmt: skip
+    tree = dataset(
+        [REGION, CONTENTS, TID], [6.1, 6.4, 8.2, 8.0], role=SCB_ROLE, as_object=as_object
+    )
     sheets = read(tree, name="arbetsloshet.json")
     assert [s.name for s in sheets] == ["arbetsloshet"]
     assert sheets[0].rows == UNEMPLOYMENT
@@ -300,11 +303,14 @@ def test_jsonstat_roles_given_for_other_ids():
 def test_jsonstat_role_given_overrides_the_scb_default():
     """A `role` naming another geo dimension leaves Region an ordinary dimension."""
     tree = dataset(
-        [("Region", "region", ["0580"], ["Linköping"]),
-         ("Deso", "DeSO", ["0580C1010"], ["Skäggetorp 1"]), TID],
+        [
+            ("Region", "region", ["0580"], ["Linköping"]),
+            ("Deso", "DeSO", ["0580C1010"], ["Skäggetorp 1"]),
+            TID,
+        ],
         [1.5, 2.5],
         role={"geo": ["Deso"], "time": ["Tid"]},
-    )  # fmt: skip
+    )
     assert only_rows(tree) == [
         ["regionkod", "region", "tid", "region (Region)", "värde"],
         ["0580C1010", "Skäggetorp 1", "2022", "Linköping", 1.5],
@@ -323,10 +329,14 @@ def test_jsonstat_single_category_without_index():
 
 def test_jsonstat_labels_fall_back_to_ids():
     tree = dataset(
-        [("Region", None, ["0580"], None), ("Alder", None, ["16-19", "20-24"], None),
-         ("ContentsCode", None, ["BE0101N1"], None), ("Tid", None, ["2023"], None)],
+        [
+            ("Region", None, ["0580"], None),
+            ("Alder", None, ["16-19", "20-24"], None),
+            ("ContentsCode", None, ["BE0101N1"], None),
+            ("Tid", None, ["2023"], None),
+        ],
         [100, 200],
-    )  # fmt: skip
+    )
     assert only_rows(tree) == [
         ["regionkod", "region", "tid", "mått", "Alder", "värde"],
         ["0580", "0580", "2023", "BE0101N1", "16-19", 100],
@@ -363,13 +373,15 @@ SHARE = "Förvärvsarbetande, procent"
 
 def test_jsonstat_extra_dimensions_hold_labels_after_the_known_ones():
     tree = dataset(
-        [("Alder", "ålder", ["20-64"], ["20-64 år"]),
-         ("Fodelseregion", "födelseregion", ["in", "ut"], ["född i Sverige", "utrikes född"]),
-         ("Tid", "år", ["2023"], None),
-         ("Region", "region", ["0580"], ["Linköping"]),
-         ("ContentsCode", "tabellinnehåll", ["X"], [SHARE])],
+        [
+            ("Alder", "ålder", ["20-64"], ["20-64 år"]),
+            ("Fodelseregion", "födelseregion", ["in", "ut"], ["född i Sverige", "utrikes född"]),
+            ("Tid", "år", ["2023"], None),
+            ("Region", "region", ["0580"], ["Linköping"]),
+            ("ContentsCode", "tabellinnehåll", ["X"], [SHARE]),
+        ],
         [80.1, 62.3],
-    )  # fmt: skip
+    )
     assert only_rows(tree) == [
         ["regionkod", "region", "tid", "mått", "ålder", "födelseregion", "värde"],
         ["0580", "Linköping", "2023", SHARE, "20-64 år", "född i Sverige", 80.1],
@@ -379,11 +391,14 @@ def test_jsonstat_extra_dimensions_hold_labels_after_the_known_ones():
 
 def test_jsonstat_second_geo_dimension_is_named_by_its_label():
     tree = dataset(
-        [("Region", "region", ["05"], ["Östergötlands län"]),
-         ("Kommun", "kommun", ["0580", "0581"], ["Linköping", "Norrköping"]), TID],
+        [
+            ("Region", "region", ["05"], ["Östergötlands län"]),
+            ("Kommun", "kommun", ["0580", "0581"], ["Linköping", "Norrköping"]),
+            TID,
+        ],
         [1, 2, 3, 4],
         role={"geo": ["Region", "Kommun"], "time": ["Tid"]},
-    )  # fmt: skip
+    )
     assert only_rows(tree) == [
         ["regionkod", "region", "kommun kod", "kommun", "tid", "värde"],
         ["05", "Östergötlands län", "0580", "Linköping", "2022", 1],
@@ -432,18 +447,24 @@ def test_jsonstat_null_without_marker_is_empty():
 
 def test_jsonstat_collection_gives_one_sheet_per_dataset():
     first = dataset([REGION, CONTENTS, TID], [6.1, 6.4, 8.2, 8.0], label="Arbetslöshet")
-    second = dataset([("Region", "region", ["0580"], ["Linköping"]), TID], [164616, 165527],
-                     label="Folkmängd")  # fmt: skip
+    second = dataset(
+        [("Region", "region", ["0580"], ["Linköping"]), TID], [164616, 165527], label="Folkmängd"
+    )
     unlabelled = dataset([("Tid", "år", ["2023"], None)], [1])
     collection = {
         "version": "2.0",
         "class": "collection",
         "label": "Linköping i siffror",
-        "link": {"item": [
-            first, second, {"class": "dataset", "href": "https://example.org/other.json"},
-            unlabelled, dict(second),
-        ]},
-    }  # fmt: skip
+        "link": {
+            "item": [
+                first,
+                second,
+                {"class": "dataset", "href": "https://example.org/other.json"},
+                unlabelled,
+                dict(second),
+            ]
+        },
+    }
     sheets = read(collection, name="samling.json")
     names = ["Arbetslöshet", "Folkmängd", "samling 4", "Folkmängd (2)"]
     assert [s.name for s in sheets] == names
@@ -501,7 +522,9 @@ def test_jsonstat_realistic_scb_pxwebapi2_answer():
                     "label": {"0580": "Linköping", "0581": "Norrköping"},
                 },
                 "extension": {
-                    "elimination": True, "noteMandatory": {"0580": False}, "show": "value",
+                    "elimination": True,
+                    "noteMandatory": {"0580": False},
+                    "show": "value",
                 },
                 "link": {"describedby": [{"extension": {"Region": "RegionKommun07"}}]},
             },
@@ -527,14 +550,17 @@ def test_jsonstat_realistic_scb_pxwebapi2_answer():
             "Tid": {
                 "label": "år",
                 "category": {
-                    "index": {"2022": 0, "2023": 1}, "label": {"2022": "2022", "2023": "2023"},
+                    "index": {"2022": 0, "2023": 1},
+                    "label": {"2022": "2022", "2023": "2023"},
                 },
                 "extension": {"elimination": False, "show": "code"},
             },
         },
         "extension": {
             "px": {
-                "infofile": "BE0101", "tableid": "TAB638", "decimals": 0,
+                "infofile": "BE0101",
+                "tableid": "TAB638",
+                "decimals": 0,
                 "official-statistics": True,
             },
             "contact": [{"name": "Statistikservice", "mail": "information@scb.se"}],
@@ -542,7 +568,7 @@ def test_jsonstat_realistic_scb_pxwebapi2_answer():
         "role": {"time": ["Tid"], "metric": ["ContentsCode"]},
         "value": [82791, 83437, 81825, 82340, 73164, 73648, None, 72930],
         "status": {"6": ".."},
-    }  # fmt: skip
+    }
     sheets = read(answer, name="TAB638.json")
     assert [s.name for s in sheets] == ["TAB638"]
     assert sheets[0].rows == [
@@ -573,9 +599,11 @@ def test_jsonstat_row_limit():
 
 def test_jsonstat_sparse_cube_is_counted_by_its_cells():
     """A huge cube with a few values is fine; its size is never walked."""
-    huge = [("Region", "region", [f"{n:04d}" for n in range(300)], None),
-            ("Alder", "ålder", [str(n) for n in range(101)], None),
-            ("Tid", "år", [str(y) for y in range(1968, 2024)], None)]  # fmt: skip
+    huge = [
+        ("Region", "region", [f"{n:04d}" for n in range(300)], None),
+        ("Alder", "ålder", [str(n) for n in range(101)], None),
+        ("Tid", "år", [str(y) for y in range(1968, 2024)], None),
+    ]
     tree = dataset(huge, {"0": 1, str(300 * 101 * 56 - 1): 2})
     assert only_rows(tree) == [
         ["regionkod", "region", "tid", "ålder", "värde"],
@@ -591,24 +619,45 @@ def test_jsonstat_sparse_cube_is_counted_by_its_cells():
     ("data", "message"),
     [
         (b'{"values": }', "Filen är ingen giltig JSON: ett värde saknas (rad 1, kolumn 12)."),
-        (b'{\n  "values": [1, 2\n}',
-         "Filen är ingen giltig JSON: ett kommatecken (,) saknas (rad 3, kolumn 1)."),
-        (b"{'values': []}",
-         "Filen är ingen giltig JSON: ett fältnamn inom dubbla citattecken saknas "
-         "(rad 1, kolumn 2)."),
-        (b'{"a": "abc', "Filen är ingen giltig JSON: en text saknar sitt avslutande "
-         "citattecken (rad 1, kolumn 7)."),
-        (b"{} {}", "Filen är ingen giltig JSON: det kommer mer text efter JSON-värdet "
-         "(rad 1, kolumn 4)."),
+        (
+            b'{\n  "values": [1, 2\n}',
+            "Filen är ingen giltig JSON: ett kommatecken (,) saknas (rad 3, kolumn 1).",
+        ),
+        (
+            b"{'values': []}",
+            "Filen är ingen giltig JSON: ett fältnamn inom dubbla citattecken saknas "
+            "(rad 1, kolumn 2).",
+        ),
+        (
+            b'{"a": "abc',
+            "Filen är ingen giltig JSON: en text saknar sitt avslutande "
+            "citattecken (rad 1, kolumn 7).",
+        ),
+        (
+            b"{} {}",
+            "Filen är ingen giltig JSON: det kommer mer text efter JSON-värdet (rad 1, kolumn 4).",
+        ),
         (b"\xef\xbb\xbf[1,]", "Filen är ingen giltig JSON: ett värde saknas (rad 1, kolumn 4)."),
-        (b'{"a":\n "v\xe4rde"}',
-         "Filen är ingen giltig JSON: texten är inte kodad som UTF-8 (rad 2, kolumn 4)."),
-        (b"[" * 100_000,
-         "Filen är ingen giltig JSON för statistik: den är nästlad i för många nivåer."),
+        (
+            b'{"a":\n "v\xe4rde"}',
+            "Filen är ingen giltig JSON: texten är inte kodad som UTF-8 (rad 2, kolumn 4).",
+        ),
+        (
+            b"[" * 100_000,
+            "Filen är ingen giltig JSON för statistik: den är nästlad i för många nivåer.",
+        ),
     ],
-    ids=["missing-value", "missing-comma", "single-quotes", "unterminated", "extra-data",
-         "trailing-comma", "latin-1", "too-deep"],
-)  # fmt: skip
+    ids=[
+        "missing-value",
+        "missing-comma",
+        "single-quotes",
+        "unterminated",
+        "extra-data",
+        "trailing-comma",
+        "latin-1",
+        "too-deep",
+    ],
+)
 def test_invalid_json(data, message):
     assert refused(data) == message
 
@@ -637,15 +686,23 @@ def test_unknown_json(document):
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        ({"error": "Too many values selected"},
-         "Filen innehåller ett felmeddelande i stället för statistik: ”Too many values "
-         "selected”. Hämta datan på nytt och ladda upp den nya filen."),
-        ({"type": "https://tools.ietf.org/html/rfc9110#section-15.5.1", "title": "Bad Request",
-          "status": 400, "detail": "Non-existent table"},
-         "Filen innehåller ett felmeddelande i stället för statistik: ”Bad Request: "
-         "Non-existent table”. Hämta datan på nytt och ladda upp den nya filen."),
+        (
+            {"error": "Too many values selected"},
+            "Filen innehåller ett felmeddelande i stället för statistik: ”Too many values "
+            "selected”. Hämta datan på nytt och ladda upp den nya filen.",
+        ),
+        (
+            {
+                "type": "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+                "title": "Bad Request",
+                "status": 400,
+                "detail": "Non-existent table",
+            },
+            "Filen innehåller ett felmeddelande i stället för statistik: ”Bad Request: "
+            "Non-existent table”. Hämta datan på nytt och ladda upp den nya filen.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_saved_api_error(document, message):
     assert refused(encode(document)) == message
 
@@ -665,8 +722,7 @@ def test_jsonstat_value_length_must_match_size():
 def test_jsonstat_status_length_must_match_size():
     tree = dataset([REGION, CONTENTS, TID], [6.1, None, 8.2, 8.0], status=["..", ".."])
     assert refused(encode(tree)) == (
-        "Datamängden ”data” har 2 statusmarkeringar, men dimensionernas storlek (2 × 1 × 2) "
-        "ger 4."
+        "Datamängden ”data” har 2 statusmarkeringar, men dimensionernas storlek (2 × 1 × 2) ger 4."
     )
 
 
@@ -696,29 +752,51 @@ def broken(change):
     ("change", "detail"),
     [
         (lambda t: t.pop("id"), "listan över dimensioner (id) saknas eller är felaktig"),
-        (lambda t: t.update(size=[2, 1, "2"]),
-         "dimensionernas storlek (size) saknas eller är felaktig"),
+        (
+            lambda t: t.update(size=[2, 1, "2"]),
+            "dimensionernas storlek (size) saknas eller är felaktig",
+        ),
         (lambda t: t.update(size=[2, 2]), "id har 3 dimensioner men size har 2"),
-        (lambda t: t.update(id=["Region", "Region", "Tid"]),
-         "samma dimension står två gånger i id"),
+        (
+            lambda t: t.update(id=["Region", "Region", "Tid"]),
+            "samma dimension står två gånger i id",
+        ),
         (lambda t: t["dimension"].pop("Tid"), "dimensionen ”Tid” saknar kategorier (category)"),
-        (lambda t: t["dimension"]["Tid"]["category"].update(index={"2022": 0, "2023": 2}),
-         "dimensionen ”Tid” har ett felaktigt index"),
-        (lambda t: t["dimension"]["Tid"]["category"].update(index=["2022", 2023]),
-         "dimensionen ”Tid” har felaktiga kategorikoder"),
-        (lambda t: t.update(size=[2, 1, 3], value=[1] * 6),
-         "dimensionen ”Tid” har 2 kategorier men storlek 3"),
-        (lambda t: t.update(value={"0": 1, "4": 2}),
-         "value har nyckeln ”4”, som inte är en cell"),
-        (lambda t: t.update(value=[1, 2, 3, 4], status={"x": ".."}),
-         "status har nyckeln ”x”, som inte är en cell"),
+        (
+            lambda t: t["dimension"]["Tid"]["category"].update(index={"2022": 0, "2023": 2}),
+            "dimensionen ”Tid” har ett felaktigt index",
+        ),
+        (
+            lambda t: t["dimension"]["Tid"]["category"].update(index=["2022", 2023]),
+            "dimensionen ”Tid” har felaktiga kategorikoder",
+        ),
+        (
+            lambda t: t.update(size=[2, 1, 3], value=[1] * 6),
+            "dimensionen ”Tid” har 2 kategorier men storlek 3",
+        ),
+        (lambda t: t.update(value={"0": 1, "4": 2}), "value har nyckeln ”4”, som inte är en cell"),
+        (
+            lambda t: t.update(value=[1, 2, 3, 4], status={"x": ".."}),
+            "status har nyckeln ”x”, som inte är en cell",
+        ),
         (lambda t: t.update(value="1,2,3,4"), "value är varken en lista eller ett objekt"),
         (lambda t: t.update(status=7), "status är varken text, en lista eller ett objekt"),
     ],
-    ids=["no-id", "bad-size", "id-size-lengths", "repeated-id", "no-dimension", "bad-index",
-         "bad-codes", "size-vs-categories", "value-key", "status-key", "value-text",
-         "status-number"],
-)  # fmt: skip
+    ids=[
+        "no-id",
+        "bad-size",
+        "id-size-lengths",
+        "repeated-id",
+        "no-dimension",
+        "bad-index",
+        "bad-codes",
+        "size-vs-categories",
+        "value-key",
+        "status-key",
+        "value-text",
+        "status-number",
+    ],
+)
 def test_jsonstat_inconsistent_dataset(change, detail):
     assert refused(encode(broken(change))) == (
         f"Datamängden ”data” är inte giltig JSON-stat: {detail}."
@@ -741,6 +819,8 @@ def test_values_are_data_never_code():
     """Text that looks like code stays text; nothing is evaluated."""
     tree = dataset([("Tid", "år", ["__import__('os').system('x')"], None)], ["1+1"])
     assert only_rows(tree) == [["tid", "värde"], ["__import__('os').system('x')", "1+1"]]
-    odd = b'{"class": "dataset", "id": ["Tid"], "size": [1], "value": [NaN],' \
-          b' "dimension": {"Tid": {"category": {"index": ["2023"]}}}, "status": "..", "x": 1e999}'
+    odd = (
+        b'{"class": "dataset", "id": ["Tid"], "size": [1], "value": [NaN],'
+        b' "dimension": {"Tid": {"category": {"index": ["2023"]}}}, "status": "..", "x": 1e999}'
+    )
     assert read_json(odd, "odd.json", 10)[0].rows == [["tid", "värde"], ["2023", ".."]]

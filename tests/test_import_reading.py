@@ -9,7 +9,6 @@ import zipfile
 from xml.sax.saxutils import escape
 
 import pytest
-
 from conftest import (
     FOLLOWUP_HEADER,
     import_ok,
@@ -20,11 +19,14 @@ from conftest import (
     run_import,
     where,
 )
+
 from segdash.config import Limits
 from segdash.importer import UploadedFile, check_files
 
-FOLLOWUP_ROWS = [["1.1", "2022-T1", "Pågår", "50", "Trygghetsvandring i Skäggetorp"],
-                 ["1.10", "2022", "klar", None, None]]  # fmt: skip
+FOLLOWUP_ROWS = [
+    ["1.1", "2022-T1", "Pågår", "50", "Trygghetsvandring i Skäggetorp"],
+    ["1.10", "2022", "klar", None, None],
+]
 STORED_FOLLOWUP = [
     ("1.1", "2022-T1", "on_track", 50.0, "Trygghetsvandring i Skäggetorp"),
     ("1.10", "2022", "done", None, None),
@@ -48,10 +50,14 @@ def make_ods(sheets: dict[str, list[list]]) -> bytes:
         if value is None:
             return "<table:table-cell/>"
         if isinstance(value, int | float):
-            return (f'<table:table-cell office:value-type="float" office:value="{value}">'
-                    f"<text:p>{value}</text:p></table:table-cell>")  # fmt: skip
-        return (f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
-                "</text:p></table:table-cell>")  # fmt: skip
+            return (
+                f'<table:table-cell office:value-type="float" office:value="{value}">'
+                f"<text:p>{value}</text:p></table:table-cell>"
+            )
+        return (
+            f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}'
+            "</text:p></table:table-cell>"
+        )
 
     tables = "".join(
         f'<table:table table:name="{escape(name)}">'
@@ -78,9 +84,10 @@ def make_ods(sheets: dict[str, list[list]]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(
-            zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet",
+            zipfile.ZipInfo("mimetype"),
+            "application/vnd.oasis.opendocument.spreadsheet",
             compress_type=zipfile.ZIP_STORED,
-        )  # fmt: skip
+        )
         archive.writestr("META-INF/manifest.xml", manifest)
         archive.writestr("content.xml", content)
     return buffer.getvalue()
@@ -103,8 +110,17 @@ def test_workbook_formats_are_imported(plan_store, name, build):
 
 
 def test_ods_with_title_and_blank_rows_reports_the_rows_libreoffice_shows(plan_store):
-    data = make_ods({"Uppföljning": [["Uppföljning 2022"], [], FOLLOWUP_HEADER, [],
-                                     ["9.9", "2022", "klar", None, None]]})  # fmt: skip
+    data = make_ods(
+        {
+            "Uppföljning": [
+                ["Uppföljning 2022"],
+                [],
+                FOLLOWUP_HEADER,
+                [],
+                ["9.9", "2022", "klar", None, None],
+            ]
+        }
+    )
     issues = import_refused(plan_store, UploadedFile("u.ods", data))
     assert [where(i) for i in issues] == [
         ("Åtgärd 9.9 finns inte i åtgärdsplanen för 2022.", "Uppföljning", 5, "Nr", "9.9")
@@ -145,9 +161,12 @@ def test_csv_delimiters_and_encodings_keep_swedish_letters(store, encoding, deli
     data = make_csv(PLAN_CSV.format(d=delimiter), encoding)
     result = import_ok(store, UploadedFile("plan.csv", data))
     assert result.issues == []
-    assert rows(
-        store, "SELECT action_no, area_no, title, lead_office, districts FROM action ORDER BY 1"
-    ) == STORED_PLAN
+    assert (
+        rows(
+            store, "SELECT action_no, area_no, title, lead_office, districts FROM action ORDER BY 1"
+        )
+        == STORED_PLAN
+    )
 
 
 def test_csv_with_windows_line_endings_and_decimal_comma(plan_store):
@@ -160,8 +179,9 @@ def test_csv_semicolon_file_with_commas_in_comments(plan_store):
     text = "Nr;Period;Status;Kommentar\n1.1;2022;klar;Bra, men sent, tyvärr\n1.10;2022;klar;Ok\n"
     import_ok(plan_store, UploadedFile("u.csv", make_csv(text)))
     assert rows(plan_store, "SELECT comment FROM action_status ORDER BY action_no") == [
-        ("Bra, men sent, tyvärr",), ("Ok",)
-    ]  # fmt: skip
+        ("Bra, men sent, tyvärr",),
+        ("Ok",),
+    ]
 
 
 def test_csv_row_numbers_are_line_numbers(plan_store):
@@ -244,7 +264,8 @@ HOSTILE = [
         "bomb.xlsx",
         _declare_size(
             _zip({"xl/workbook.xml": b"<workbook/>", "xl/worksheets/sheet1.xml": b"<x/>"}),
-            "xl/worksheets/sheet1.xml", 600_000_000 - len(b"<workbook/>"),
+            "xl/worksheets/sheet1.xml",
+            600_000_000 - len(b"<workbook/>"),
         ),
         "Filen packas upp till 600,0 MB, mer än gränsen 500,0 MB. Den kan vara en så kallad "
         "zip-bomb; dela upp den i mindre filer om den är äkta.",
@@ -284,14 +305,27 @@ def test_oversized_upload_is_refused_before_reading(plan_store):
 @pytest.mark.parametrize(
     ("sheet", "limit", "data_rows", "message"),
     [
-        ("Uppföljning", 100, 150, "Bladet ”Uppföljning” har 151 rader; gränsen är 100 rader per blad."),
-        ("Uppföljning", 1000, 1500,
-         "Bladet ”Uppföljning” har 1\u00a0501 rader; gränsen är 1\u00a0000 rader per blad."),
+        (
+            "Uppföljning",
+            100,
+            150,
+            "Bladet ”Uppföljning” har 151 rader; gränsen är 100 rader per blad.",
+        ),
+        (
+            "Uppföljning",
+            1000,
+            1500,
+            "Bladet ”Uppföljning” har 1\u00a0501 rader; gränsen är 1\u00a0000 rader per blad.",
+        ),
         # The sheet's own name must be quoted as written, commas included.
-        ("Uppföljning, T1", 100, 150,
-         "Bladet ”Uppföljning, T1” har 151 rader; gränsen är 100 rader per blad."),
+        (
+            "Uppföljning, T1",
+            100,
+            150,
+            "Bladet ”Uppföljning, T1” har 151 rader; gränsen är 100 rader per blad.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_sheet_over_the_row_limit(plan_store, sheet, limit, data_rows, message):
     data = make_xlsx({sheet: [FOLLOWUP_HEADER, *[["1.1", "2022", "klar"]] * data_rows]})
     issues = import_refused(plan_store, UploadedFile("u.xlsx", data), limits=Limits(max_rows=limit))
@@ -315,8 +349,12 @@ def test_sheet_exactly_at_the_row_limit_is_read(store, suffix):
     else:
         data = make_xlsx({"Indikatorvärden": [header, *values]})
     definitions = make_xlsx({"Indikatorer": [["Kod", "Namn"], ["ARBL", "Arbetslöshet"]]})
-    result = run_import(store, UploadedFile("def.xlsx", definitions),
-                        UploadedFile("v" + suffix, data), limits=Limits(max_rows=100))  # fmt: skip
+    result = run_import(
+        store,
+        UploadedFile("def.xlsx", definitions),
+        UploadedFile("v" + suffix, data),
+        limits=Limits(max_rows=100),
+    )
     assert result.status == "imported", [i.message for i in result.issues]
     assert rows(store, "SELECT count(*) FROM indicator_value") == [(100,)]
 
@@ -333,8 +371,9 @@ def test_file_name_is_reduced_to_its_last_part(plan_store):
 
 
 def test_same_file_twice_in_one_upload_is_imported_once(plan_store):
-    result = import_ok(plan_store, UploadedFile("a.xlsx", VALID_XLSX),
-                       UploadedFile("b.xlsx", VALID_XLSX))  # fmt: skip
+    result = import_ok(
+        plan_store, UploadedFile("a.xlsx", VALID_XLSX), UploadedFile("b.xlsx", VALID_XLSX)
+    )
     assert [(i.severity, i.message, i.file) for i in result.issues] == [
         ("warning", "Filen är samma som a.xlsx och hoppas över.", "b.xlsx")
     ]

@@ -24,7 +24,9 @@ def test_the_result_and_the_progress_come_back_in_order():
         progress(0.5, "hälften")
         return {"pid": os.getpid(), "rows": list(range(100_000))}
 
-    result = isolated.run(work, memory_bytes=500 * MB, seconds=30, progress=lambda f, t: seen.append((f, t)))
+    result = isolated.run(
+        work, memory_bytes=500 * MB, seconds=30, progress=lambda f, t: seen.append((f, t))
+    )
     assert result["pid"] != os.getpid()  # it really ran elsewhere
     assert result["rows"] == list(range(100_000))
     assert seen == [(0.25, "en fjärdedel"), (0.5, "hälften")]
@@ -57,7 +59,10 @@ def test_work_over_its_memory_ceiling_ends_the_child_not_the_caller():
 
     with pytest.raises(isolated.OutOfMemory):
         isolated.run(work, memory_bytes=200 * MB, seconds=60)
-    assert isolated.run(lambda progress: "still here", memory_bytes=200 * MB, seconds=30) == "still here"
+    assert (
+        isolated.run(lambda progress: "still here", memory_bytes=200 * MB, seconds=30)
+        == "still here"
+    )
 
 
 def big_values_csv(rows: int) -> UploadedFile:
@@ -74,8 +79,9 @@ def demo_store(demo_db):
 
 def test_a_check_past_the_time_limit_is_refused_and_saves_nothing(demo_store):
     before = demo_store.table_contents()
-    result = import_files(demo_store, [big_values_csv(200_000)], "anna",
-                          limits=Limits(check_seconds=0.2))  # fmt: skip
+    result = import_files(
+        demo_store, [big_values_csv(200_000)], "anna", limits=Limits(check_seconds=0.2)
+    )
     assert result.status == "refused"
     assert [i.message for i in result.issues] == [too_slow_message(0.2)]
     assert too_slow_message(0.2) == (
@@ -87,8 +93,9 @@ def test_a_check_past_the_time_limit_is_refused_and_saves_nothing(demo_store):
 
 def test_a_check_over_the_memory_ceiling_is_refused_and_saves_nothing(demo_store):
     before = demo_store.table_contents()
-    result = import_files(demo_store, [big_values_csv(200_000)], "anna",
-                          limits=Limits(check_memory_bytes=30 * MB))  # fmt: skip
+    result = import_files(
+        demo_store, [big_values_csv(200_000)], "anna", limits=Limits(check_memory_bytes=30 * MB)
+    )
     assert result.status == "refused"
     assert [i.message for i in result.issues] == [too_big_message(30 * MB)]
     assert too_big_message(30 * MB) == (
@@ -103,12 +110,16 @@ def test_within_the_bounds_every_row_is_checked_and_imported(demo_store):
     districts = ["Berga", "Ryd", "Skäggetorp", "Linköping"]
     lines = ["Indikator;Område;År;Värde"] + [
         f"{code};{district};{year};{(year % 50) + 0.5}".replace(".", ",")
-        for code in codes for district in districts for year in range(1901, 2001)
-    ]  # fmt: skip
+        for code in codes
+        for district in districts
+        for year in range(1901, 2001)
+    ]
     upload = UploadedFile("hundra_år.csv", ("\n".join(lines) + "\n").encode())
     result = import_files(demo_store, [upload], "anna", limits=Limits())
     assert result.status == "imported", [i.message for i in result.issues]
-    (stored,) = demo_store.read().execute(
-        "SELECT count(*) FROM indicator_value WHERE batch_id = ?", [result.batch_ids[0]]
-    ).fetchone()
+    (stored,) = (
+        demo_store.read()
+        .execute("SELECT count(*) FROM indicator_value WHERE batch_id = ?", [result.batch_ids[0]])
+        .fetchone()
+    )
     assert stored == len(lines) - 1 == len(codes) * 4 * 100

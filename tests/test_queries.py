@@ -52,7 +52,10 @@ VALUES = [
 @pytest.fixture
 def dashboard_store(store):
     import_ok(store, xlsx_file({"Åtgärder": [PLAN_HEADER, *PLAN_2022, *PLAN_2023]}, "plan.xlsx"))
-    import_ok(store, xlsx_file({"Uppföljning": [FOLLOWUP_HEADER, *FOLLOWUP_ROWS, *FOLLOWUP_2023]}, "f.xlsx"))
+    import_ok(
+        store,
+        xlsx_file({"Uppföljning": [FOLLOWUP_HEADER, *FOLLOWUP_ROWS, *FOLLOWUP_2023]}, "f.xlsx"),
+    )
     import_ok(store, xlsx_file({"Indikatorer": INDICATORS, "Indikatorvärden": VALUES}, "i.xlsx"))
     return store
 
@@ -77,26 +80,43 @@ def test_action_status_lists_every_action_with_missing_follow_ups(dashboard_stor
     assert dict(zip(frame["action_no"], frame["status"], strict=True))["4.1"] == "missing"
     row = frame.iloc[0]
     assert (row.title, row.lead_office_name, row.area_no, row.progress, row.comment) == (
-        "Trygghetsvandringar", "Kultur- och fritidsförvaltningen", 1, 40.0, "Startat")
+        "Trygghetsvandringar",
+        "Kultur- och fritidsförvaltningen",
+        1,
+        40.0,
+        "Startat",
+    )
     assert row.districts == ["Berga", "Ryd"] and row.partner_offices == ["SOF"]
 
 
 def test_key_figures_with_change_since_previous_follow_up(dashboard_store):
     figures = q.key_figures(dashboard_store, Filters(period="2022"))
-    assert (figures["actions"], figures["previous_period"], figures["previous_actions"]) == (5, "2022-T2", 5)
-    table = figures["statuses"].set_index("status")
+    assert (figures.actions, figures.previous_period, figures.previous_actions) == (5, "2022-T2", 5)
+    table = figures.statuses.set_index("status")
     assert table["count"].to_dict() == {
-        "not_started": 0, "on_track": 1, "at_risk": 2, "done": 1, "cancelled": 1, "missing": 0}
+        "not_started": 0,
+        "on_track": 1,
+        "at_risk": 2,
+        "done": 1,
+        "cancelled": 1,
+        "missing": 0,
+    }
     assert table["change"].to_dict() == {
-        "not_started": -1, "on_track": -1, "at_risk": 1, "done": 1, "cancelled": 1, "missing": -1}
+        "not_started": -1,
+        "on_track": -1,
+        "at_risk": 1,
+        "done": 1,
+        "cancelled": 1,
+        "missing": -1,
+    }
     assert table.loc["at_risk", "share"] == pytest.approx(0.4)
     assert table.loc["at_risk", "share_change"] == pytest.approx(0.2)
 
 
 def test_first_follow_up_has_no_change(dashboard_store):
     figures = q.key_figures(dashboard_store, Filters(period="2022-T2"))
-    assert figures["previous_period"] is None
-    assert counts(figures["statuses"]) == {"on_track": 2, "not_started": 1, "at_risk": 1, "missing": 1}
+    assert figures.previous_period is None
+    assert counts(figures.statuses) == {"on_track": 2, "not_started": 1, "at_risk": 1, "missing": 1}
 
 
 @pytest.mark.parametrize(
@@ -104,7 +124,10 @@ def test_first_follow_up_has_no_change(dashboard_store):
     [
         (Filters(period="2022", districts=("Berga",)), ["1.1", "2.1", "4.1"]),
         (Filters(period="2022", districts=("Ryd",)), ["1.1", "2.1", "3.1"]),
-        (Filters(period="2022", districts=("Berga", "Skäggetorp")), ["1.1", "1.10", "2.1", "3.1", "4.1"]),
+        (
+            Filters(period="2022", districts=("Berga", "Skäggetorp")),
+            ["1.1", "1.10", "2.1", "3.1", "4.1"],
+        ),
         (Filters(period="2022", areas=(1,)), ["1.1", "1.10"]),
         (Filters(period="2022", offices=("KFF",)), ["1.1", "4.1"]),  # leads 1.1, partner in 4.1
         (Filters(period="2022", offices=("KLF",)), ["2.1"]),
@@ -120,15 +143,20 @@ def test_filters_narrow_the_actions(dashboard_store, filters, expected):
 def test_status_by_area_and_by_office(dashboard_store):
     by_area = q.status_by(dashboard_store, Filters(period="2022"), "area")
     assert [tuple(r) for r in by_area[["group", "status", "count"]].itertuples(index=False)] == [
-        (1, "on_track", 1), (1, "done", 1), (2, "at_risk", 1), (3, "at_risk", 1),
+        (1, "on_track", 1),
+        (1, "done", 1),
+        (2, "at_risk", 1),
+        (3, "at_risk", 1),
         (4, "cancelled", 1),
-    ]  # fmt: skip
+    ]
     by_office = q.status_by(dashboard_store, Filters(period="2022"), "office")
     assert list(by_office["label"]) == [
-        "Integrations- och arbetsmarknadsförvaltningen", "Kultur- och fritidsförvaltningen",
-        "Samhällsbyggnadsförvaltningen", "Social- och omsorgsförvaltningen",
+        "Integrations- och arbetsmarknadsförvaltningen",
+        "Kultur- och fritidsförvaltningen",
+        "Samhällsbyggnadsförvaltningen",
+        "Social- och omsorgsförvaltningen",
         "Utbildningsförvaltningen",
-    ]  # fmt: skip
+    ]
     assert list(by_office["status"]) == ["at_risk", "done", "cancelled", "on_track", "at_risk"]
 
 
@@ -136,20 +164,29 @@ def test_status_over_all_periods(dashboard_store):
     frame = q.status_over_periods(dashboard_store, Filters())
     got = {(r.period, r.status): r.count for r in frame.itertuples()}
     assert got == {
-        ("2022-T2", "not_started"): 1, ("2022-T2", "on_track"): 2, ("2022-T2", "at_risk"): 1,
+        ("2022-T2", "not_started"): 1,
+        ("2022-T2", "on_track"): 2,
+        ("2022-T2", "at_risk"): 1,
         ("2022-T2", "missing"): 1,
-        ("2022", "on_track"): 1, ("2022", "at_risk"): 2, ("2022", "done"): 1,
+        ("2022", "on_track"): 1,
+        ("2022", "at_risk"): 2,
+        ("2022", "done"): 1,
         ("2022", "cancelled"): 1,
-        ("2023", "done"): 1, ("2023", "missing"): 1,
-    }  # fmt: skip
+        ("2023", "done"): 1,
+        ("2023", "missing"): 1,
+    }
 
 
 def test_changes_since_previous(dashboard_store):
     changes = q.changes_since_previous(dashboard_store, Filters(period="2022"))
-    assert [tuple(r) for r in changes[["action_no", "status_before", "status"]].itertuples(index=False)] == [
-        ("1.1", "on_track", "done"), ("1.10", "not_started", "on_track"),
-        ("2.1", "on_track", "at_risk"), ("4.1", "missing", "cancelled"),
-    ]  # fmt: skip
+    assert [
+        tuple(r) for r in changes[["action_no", "status_before", "status"]].itertuples(index=False)
+    ] == [
+        ("1.1", "on_track", "done"),
+        ("1.10", "not_started", "on_track"),
+        ("2.1", "on_track", "at_risk"),
+        ("4.1", "missing", "cancelled"),
+    ]
     new_plan = q.changes_since_previous(dashboard_store, Filters(period="2023"))
     assert list(new_plan["action_no"]) == ["1.10", "5.1"]
     assert new_plan["status_before"].isna().tolist() == [False, True]  # 5.1 is new in the plan
@@ -171,19 +208,29 @@ def test_action_detail_and_history(dashboard_store):
     assert q.action_detail(dashboard_store, 2022, "9.9") is None
     history = q.action_history(dashboard_store, "1.10")
     assert [tuple(r) for r in history[["period", "status"]].itertuples(index=False)] == [
-        ("2022-T2", "not_started"), ("2022", "on_track"), ("2023", "done")]
+        ("2022-T2", "not_started"),
+        ("2022", "on_track"),
+        ("2023", "done"),
+    ]
 
 
 def test_office_actions_with_role(dashboard_store):
     frame = q.office_actions(dashboard_store, Filters(period="2022"), "KFF")
     assert [tuple(r) for r in frame[["action_no", "role", "status"]].itertuples(index=False)] == [
-        ("1.1", "lead", "done"), ("4.1", "partner", "cancelled")]
+        ("1.1", "lead", "done"),
+        ("4.1", "partner", "cancelled"),
+    ]
 
 
 def test_indicator_trends_are_direction_aware(dashboard_store):
     trends = q.indicator_trends(dashboard_store, "Ryd").set_index("code")
     arbl = trends.loc["ARBL"]
-    assert (arbl.latest_year, arbl.latest_value, arbl.start_year, arbl.latest_target) == (2021, 6.0, 2019, 5.5)
+    assert (arbl.latest_year, arbl.latest_value, arbl.start_year, arbl.latest_target) == (
+        2021,
+        6.0,
+        2019,
+        5.5,
+    )
     assert arbl.change == pytest.approx(-2.0)
     assert arbl.improving is True  # unemployment went down: the right way
     assert arbl.municipality_value == 5.0
@@ -203,7 +250,10 @@ def test_area_summary_for_a_district(dashboard_store):
 def test_indicator_values_keep_missing_as_missing(dashboard_store):
     values = q.indicator_values(dashboard_store, "BEH")
     assert [(r.district, r.year) for r in values.itertuples()] == [
-        ("Ryd", 2020), ("Ryd", 2021), ("Skäggetorp", 2021)]
+        ("Ryd", 2020),
+        ("Ryd", 2021),
+        ("Skäggetorp", 2021),
+    ]
     assert math.isnan(values.iloc[2]["value"])
     assert values.iloc[0]["source"] == "Skolverket"  # the indicator's source when none per value
     only = q.indicator_values(dashboard_store, "ARBL", ("Linköping",))
@@ -214,13 +264,16 @@ def test_catalogue_counts_values(dashboard_store):
     catalogue = q.indicator_catalogue(dashboard_store).set_index("code")
     assert catalogue.loc["ARBL", "n_values"] == 5
     assert catalogue.loc["BEH", "n_values"] == 2  # the missing one does not count
-    assert catalogue.loc["BEH", "area_name"] == "Utbildning för att barn och vuxna ska nå sin fulla potential"
+    assert (
+        catalogue.loc["BEH", "area_name"]
+        == "Utbildning för att barn och vuxna ska nå sin fulla potential"
+    )
 
 
 def test_empty_database_gives_empty_answers(store):
     assert q.periods(store) == []
     assert q.action_status(store, Filters(period="2022")).empty
-    assert q.key_figures(store, Filters())["actions"] == 0
+    assert q.key_figures(store, Filters()).actions == 0
     assert q.status_over_periods(store, Filters()).empty
     assert q.changes_since_previous(store, Filters(period="2022")).empty
     assert q.indicator_catalogue(store).empty

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-
 from conftest import make_xlsx, rows
+
 from segdash.cli import main
 from segdash.importer import ImportResult, UploadedFile, import_files, read_upload
 from segdash.importer import options as o
@@ -100,20 +100,31 @@ HLV_QUESTIONS = [
     "Coronapandemin - Orolig för att bli sjuk",
     "Coronapandemin - Orolig för att närstående ska bli sjuk",
 ]
-HLV_DEFS = [[f"HLV{n:02d}", q, "%", "nej", "Folkhälsomyndigheten (definition)"]
-            for n, q in enumerate(HLV_QUESTIONS, 1)]  # fmt: skip
+HLV_DEFS = [
+    [f"HLV{n:02d}", q, "%", "nej", "Folkhälsomyndigheten (definition)"]
+    for n, q in enumerate(HLV_QUESTIONS, 1)
+]
 HLV_SOURCE = "Nationella folkhälsoenkäten (HLV)"  # Kommunjämförelse!I2:I2853, every row
 
 # The fewest choices each file needs (the lead engineer's list, confirmed by running them).
 NYF_CHOICES = dict(indicator="NYF", per_year="sum", sheets=["Kommun"], where=["Kommun=Linköping"])
 PXWEB_CHOICES = dict(indicator="NYF", per_year="sum", add_districts=True)
-OHAL_CHOICES = dict(indicator="OHAL", columns=["Värde=Ohälsotalet"], where=["Månad=09"],
-                    add_districts=True)  # fmt: skip
+OHAL_CHOICES = dict(
+    indicator="OHAL", columns=["Värde=Ohälsotalet"], where=["Månad=09"], add_districts=True
+)
 HLV_CHOICES = dict(columns=["Indikator=Fråga"], add_districts=True, sheets=["Kommunjämförelse"])
-SCB_CHOICES = dict(indicator="X", columns=["Period=tid", "Värde=andel"], per_year="mean",
-                   where=["födelseregion=utrikes född"], add_districts=True)  # fmt: skip
-EXPORT_CHOICES = dict(indicator="X", add_districts=True, columns=[
-    "År=Ar", "Område=Lan_namn", "Värde=RegExp_inv20_64ar", "Regionkod=AstLan"])  # fmt: skip
+SCB_CHOICES = dict(
+    indicator="X",
+    columns=["Period=tid", "Värde=andel"],
+    per_year="mean",
+    where=["födelseregion=utrikes född"],
+    add_districts=True,
+)
+EXPORT_CHOICES = dict(
+    indicator="X",
+    add_districts=True,
+    columns=["År=Ar", "Område=Lan_namn", "Värde=RegExp_inv20_64ar", "Regionkod=AstLan"],
+)
 
 ADD_AREA_HINT = (
     "Lägg till området på bladet Områden eller med --add-districts "
@@ -188,21 +199,29 @@ def define(store: Store, *definitions: list) -> None:
 
 def stored(store: Store, batch: int) -> dict[tuple, float | None]:
     """The batch's current values by (indicator, area, year, sex)."""
-    found = rows(store, "SELECT indicator_code, district_code, year, sex, value "
-                        "FROM current_indicator_value WHERE batch_id = ?", [batch])  # fmt: skip
+    found = rows(
+        store,
+        "SELECT indicator_code, district_code, year, sex, value "
+        "FROM current_indicator_value WHERE batch_id = ?",
+        [batch],
+    )
     return {(i, d, y, s): v for i, d, y, s, v in found}
 
 
 def added_areas(store: Store, batch: int) -> dict[str, tuple[str, str | None]]:
     """The areas the batch added: name -> (type, official code)."""
-    found = rows(store, "SELECT name, district_type, region_code FROM current_district "
-                        "WHERE batch_id = ?", [batch])  # fmt: skip
+    found = rows(
+        store,
+        "SELECT name, district_type, region_code FROM current_district WHERE batch_id = ?",
+        [batch],
+    )
     return {name: (kind, code) for name, kind, code in found}
 
 
 def sources(store: Store, batch: int) -> set[str]:
-    found = rows(store, "SELECT DISTINCT source FROM current_indicator_value WHERE batch_id = ?",
-                 [batch])  # fmt: skip
+    found = rows(
+        store, "SELECT DISTINCT source FROM current_indicator_value WHERE batch_id = ?", [batch]
+    )
     return {s for (s,) in found}
 
 
@@ -281,8 +300,10 @@ def test_nystartade_foretag_linkoping_as_yearly_sums(nyf_store):
     # Kommunnummer (580, a number) is read as the official code that matches Linköping's 0580.
     assert ("Kommunnummer", "Regionkod") in result.check.files[0].layouts[0].roles
     said = warnings(result)
-    assert ("Perioden 201001 finns i flera kolumner: ”201001*”, ”201001**”. Den sista "
-            "(”201001**”) används, de andra hoppas över.") in said  # fmt: skip
+    assert (
+        "Perioden 201001 finns i flera kolumner: ”201001*”, ”201001**”. Den sista "
+        "(”201001**”) används, de andra hoppas över."
+    ) in said
     assert "År utan hela året tas inte med: 2021 (2 av 4)." in said
     assert "Bladet ”Län” läses inte (--sheet)." in said
 
@@ -292,10 +313,13 @@ def test_nystartade_foretag_linkoping_as_yearly_sums(nyf_store):
     [
         ("per_year", per_year_needed("kvartal", "2007K1", "2021K2", "K4")),
         ("indicator", NO_INDICATOR),
-        ("sheets", "--where Kommun=Linköping: bladet har ingen kolumn ”Kommun”. Kolumnerna heter "
-                   "”Län”. (Läs bara vissa blad med --sheet.)"),
+        (
+            "sheets",
+            "--where Kommun=Linköping: bladet har ingen kolumn ”Kommun”. Kolumnerna heter "
+            "”Län”. (Läs bara vissa blad med --sheet.)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_nystartade_foretag_refused_without_a_needed_choice(nyf_store, left_out, expected):
     result = refused(nyf_store, NYF_FILE, **without(NYF_CHOICES, left_out))
     assert errors(result) == [expected]
@@ -328,11 +352,13 @@ def test_pxweb_export_dalarna_as_yearly_sums(nyf_store):
     ("left_out", "expected"),
     [
         ("per_year", per_year_needed("kvartal", "2011K1", "2023K1", "K4")),
-        ("add_districts", f"rad 4–52, 49 rader: Okänt område. {ADD_AREA_HINT} "
-                          "(värde: ”20 Dalarnas län”)"),
+        (
+            "add_districts",
+            f"rad 4–52, 49 rader: Okänt område. {ADD_AREA_HINT} (värde: ”20 Dalarnas län”)",
+        ),
         ("indicator", NO_INDICATOR),
     ],
-)  # fmt: skip
+)
 def test_pxweb_export_refused_without_a_needed_choice(nyf_store, left_out, expected):
     result = refused(nyf_store, PXWEB_FILE, **without(PXWEB_CHOICES, left_out))
     assert errors(result) == [expected]
@@ -364,8 +390,9 @@ def test_ohalsotal_september_per_county_and_sex(demo_store):
         "Gävleborgs län": ("jämförelse", "21"),
     }
     # The demo's definition of OHAL gives the source; only the demo's own values are examples.
-    [(definition_source,)] = rows(demo_store, "SELECT source FROM current_indicator "
-                                              "WHERE code = 'OHAL'")  # fmt: skip
+    [(definition_source,)] = rows(
+        demo_store, "SELECT source FROM current_indicator WHERE code = 'OHAL'"
+    )
     assert definition_source != "Exempelvärde"
     assert sources(demo_store, batch) == {definition_source}
     assert "Bara raderna där Månad=09 läses (--where): 12 av 108 rader." in warnings(result)
@@ -375,14 +402,20 @@ def test_ohalsotal_september_per_county_and_sex(demo_store):
     ("left_out", "expected"),
     [
         ("where", collision("108", "Månad", "", "09, 08, 07, 06, 05, 04, 03, 02 …", "09")),
-        ("columns", "Bladet har ingen kolumn med värden (Värde eller Value). Kolumner som kan vara "
-                    "värden: ”Månad”, ”Ohälsotalet”. Ange vilken kolumn som håller värdena med "
-                    "--column Värde=RUBRIK, t.ex. --column Värde=Ohälsotalet (på sidan: rollen "
-                    "Värde)."),
-        ("add_districts", f"rad 2–13, 12 rader: Okänt område. {ADD_AREA_HINT} (4 olika värden: "
-                          "”Riket”, ”17 Värmlands län”, ”20 Dalarnas län”, ”21 Gävleborgs län”)"),
+        (
+            "columns",
+            "Bladet har ingen kolumn med värden (Värde eller Value). Kolumner som kan vara "
+            "värden: ”Månad”, ”Ohälsotalet”. Ange vilken kolumn som håller värdena med "
+            "--column Värde=RUBRIK, t.ex. --column Värde=Ohälsotalet (på sidan: rollen "
+            "Värde).",
+        ),
+        (
+            "add_districts",
+            f"rad 2–13, 12 rader: Okänt område. {ADD_AREA_HINT} (4 olika värden: "
+            "”Riket”, ”17 Värmlands län”, ”20 Dalarnas län”, ”21 Gävleborgs län”)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_ohalsotal_refused_without_a_needed_choice(demo_store, left_out, expected):
     result = refused(demo_store, OHAL_FILE, **without(OHAL_CHOICES, left_out))
     assert errors(result) == [expected]
@@ -445,8 +478,10 @@ def test_kolada_value_column_named_after_the_indicator(lta_store):
     assert values["LTA", "Region Dalarna", 2022, "T"] == pytest.approx(3.409605)
     assert added_areas(lta_store, batch) == {"Region Dalarna": ("jämförelse", None)}
     assert sources(lta_store, batch) == {"Kolada (definition)"}
-    assert (f"Värdekolumnen heter som indikatorn LTA ({LTA_NAME}); värdena läses som den."
-            in warnings(result))  # fmt: skip
+    assert (
+        f"Värdekolumnen heter som indikatorn LTA ({LTA_NAME}); värdena läses som den."
+        in warnings(result)
+    )
 
 
 def test_kolada_value_column_refused_without_adding_areas(lta_store):
@@ -476,11 +511,27 @@ def test_hlv_questions_as_indicators_with_their_source(hlv_store):
     # Kommunjämförelse!H2769: 9 (2021, Älvdalen, Kvinna, Sjukdom - Diabetes)
     assert values["HLV04", "Älvdalen", 2021, "K"] == pytest.approx(9)
     areas = added_areas(hlv_store, batch)
-    assert sorted(areas) == sorted([
-        "Avesta", "Borlänge", "Dalarna", "Falun", "Gagnef", "Hedemora", "Leksand", "Ludvika",
-        "Malung-Sälen", "Mora", "Orsa", "Riket", "Rättvik", "Smedjebacken", "Säter", "Vansbro",
-        "Älvdalen",
-    ])  # fmt: skip
+    assert sorted(areas) == sorted(
+        [
+            "Avesta",
+            "Borlänge",
+            "Dalarna",
+            "Falun",
+            "Gagnef",
+            "Hedemora",
+            "Leksand",
+            "Ludvika",
+            "Malung-Sälen",
+            "Mora",
+            "Orsa",
+            "Riket",
+            "Rättvik",
+            "Smedjebacken",
+            "Säter",
+            "Vansbro",
+            "Älvdalen",
+        ]
+    )
     # The Källa cells, not the definitions' source.
     assert sources(hlv_store, batch) == {HLV_SOURCE}
 
@@ -488,26 +539,54 @@ def test_hlv_questions_as_indicators_with_their_source(hlv_store):
 def test_hlv_breakdown_sheets_refused_one_error_each_without_sheet_choice(hlv_store):
     result = refused(hlv_store, HLV_FILE, **without(HLV_CHOICES, "sheets"))
     grouped = [(g.sheet, g.text) for g in result.check.grouped if g.is_error]
-    assert sorted(grouped) == sorted([
-        ("Födelseland", collision("4\u00a0850", "Födelseland", " (och i ”Konfidensintervall”)",
-                                  "Sverige, Övriga Norden, Övriga Världen, Övriga Europa",
-                                  "Sverige")),
-        ("Utbildning", collision("8\u00a0249", "Utbildning", " (och i ”Konfidensintervall”)",
-                                 "Eftergymnasial, Förgymnasial, Gymnasial", "Eftergymnasial")),
-        ("Ålder", collision("9\u00a0867", "Ålder", " (och i ”Konfidensintervall”)",
-                            "16-29 år, 30-44 år, 45-64 år, 65-84 år", "16-29 år")),
-    ])  # fmt: skip
+    assert sorted(grouped) == sorted(
+        [
+            (
+                "Födelseland",
+                collision(
+                    "4\u00a0850",
+                    "Födelseland",
+                    " (och i ”Konfidensintervall”)",
+                    "Sverige, Övriga Norden, Övriga Världen, Övriga Europa",
+                    "Sverige",
+                ),
+            ),
+            (
+                "Utbildning",
+                collision(
+                    "8\u00a0249",
+                    "Utbildning",
+                    " (och i ”Konfidensintervall”)",
+                    "Eftergymnasial, Förgymnasial, Gymnasial",
+                    "Eftergymnasial",
+                ),
+            ),
+            (
+                "Ålder",
+                collision(
+                    "9\u00a0867",
+                    "Ålder",
+                    " (och i ”Konfidensintervall”)",
+                    "16-29 år, 30-44 år, 45-64 år, 65-84 år",
+                    "16-29 år",
+                ),
+            ),
+        ]
+    )
 
 
 @pytest.mark.parametrize(
     ("left_out", "expected"),
     [
-        ("add_districts", f"rad 2–2853, 2\u00a0852 rader: Okänt område. {ADD_AREA_HINT} (17 olika "
-                          "värden: ”Avesta”, ”Borlänge”, ”Dalarna”, ”Falun”, ”Gagnef” och 12 "
-                          "till)"),
+        (
+            "add_districts",
+            f"rad 2–2853, 2\u00a0852 rader: Okänt område. {ADD_AREA_HINT} (17 olika "
+            "värden: ”Avesta”, ”Borlänge”, ”Dalarna”, ”Falun”, ”Gagnef” och 12 "
+            "till)",
+        ),
         ("columns", NO_INDICATOR),
     ],
-)  # fmt: skip
+)
 def test_hlv_refused_without_a_needed_choice(hlv_store, left_out, expected):
     result = refused(hlv_store, HLV_FILE, **without(HLV_CHOICES, left_out))
     assert errors(result) == [expected]
@@ -542,23 +621,33 @@ def test_scb_months_as_yearly_means_for_foreign_born(x_store):
     assert areas["Ludvika"] == ("jämförelse", "2085")
     assert sources(x_store, batch) == {"SCB (definition)"}
     said = warnings(result)
-    assert ("Bara raderna där födelseregion=utrikes född läses (--where): 612 av 1\u00a0224 "
-            "rader.") in said  # fmt: skip
-    assert ("Månader räknas om till år med --per-year mean (medelvärdet av årets delperioder): "
-            "612 värden blir 51.") in said  # fmt: skip
+    assert (
+        "Bara raderna där födelseregion=utrikes född läses (--where): 612 av 1\u00a0224 rader."
+    ) in said
+    assert (
+        "Månader räknas om till år med --per-year mean (medelvärdet av årets delperioder): "
+        "612 värden blir 51."
+    ) in said
 
 
 @pytest.mark.parametrize(
     ("left_out", "expected"),
     [
         ("per_year", per_year_needed("månader", "2020M01", "2022M12", "M12")),
-        ("where", collision("1\u00a0224", "födelseregion", "", "inrikes född, utrikes född",
-                            "inrikes född")),
-        ("add_districts", f"rad 614–1225, 612 rader: Okänt område. {ADD_AREA_HINT} (17 olika "
-                          "värden: ”Sverige”, ”Dalarna”, ”Vansbro”, ”Malung-Sälen”, ”Gagnef” och "
-                          "12 till)"),
+        (
+            "where",
+            collision(
+                "1\u00a0224", "födelseregion", "", "inrikes född, utrikes född", "inrikes född"
+            ),
+        ),
+        (
+            "add_districts",
+            f"rad 614–1225, 612 rader: Okänt område. {ADD_AREA_HINT} (17 olika "
+            "värden: ”Sverige”, ”Dalarna”, ”Vansbro”, ”Malung-Sälen”, ”Gagnef” och "
+            "12 till)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_scb_months_refused_without_a_needed_choice(x_store, left_out, expected):
     result = refused(x_store, SCB_FILE, **without(SCB_CHOICES, left_out))
     assert errors(result) == [expected]
@@ -597,17 +686,23 @@ def test_windows_1252_csv_keeps_county_names_and_leaves_out_na_rows(x_store):
 @pytest.mark.parametrize(
     ("left_out", "expected"),
     [
-        ("columns", "Filen liknar indikatorvärden men saknar kolumn för år eller period. Godtagna "
-                    "rubriker för år eller period: År, Year, Tid, Period (eller en kolumn per år: "
-                    "2018, 2019 …). Har kolumnen ett annat namn, ange den med --column År=RUBRIK "
-                    "(på sidan: rollen för kolumnen)."),
-        ("add_districts", "rad 2–22, 24–44, 46–66, 68–88, 91–111, 113–154 …, 483 rader: Okänt "
-                          f"område. {ADD_AREA_HINT} (21 olika värden: ”Stockholms län”, ”Uppsala "
-                          "län”, ”Södermanlands län”, ”Östergötlands län”, ”Jönköpings län” och "
-                          "16 till)"),
+        (
+            "columns",
+            "Filen liknar indikatorvärden men saknar kolumn för år eller period. Godtagna "
+            "rubriker för år eller period: År, Year, Tid, Period (eller en kolumn per år: "
+            "2018, 2019 …). Har kolumnen ett annat namn, ange den med --column År=RUBRIK "
+            "(på sidan: rollen för kolumnen).",
+        ),
+        (
+            "add_districts",
+            "rad 2–22, 24–44, 46–66, 68–88, 91–111, 113–154 …, 483 rader: Okänt "
+            f"område. {ADD_AREA_HINT} (21 olika värden: ”Stockholms län”, ”Uppsala "
+            "län”, ”Södermanlands län”, ”Östergötlands län”, ”Jönköpings län” och "
+            "16 till)",
+        ),
         ("indicator", NO_INDICATOR),
     ],
-)  # fmt: skip
+)
 def test_windows_1252_csv_refused_without_a_needed_choice(x_store, left_out, expected):
     choices = dict(EXPORT_CHOICES)
     if left_out == "columns":  # leave out only --column År=Ar
@@ -638,8 +733,20 @@ def cli(capsys, *args: str) -> tuple[int, list[str]]:
 
 
 def test_cli_imports_a_pxweb_export_and_prints_the_grouped_report(cli_db, capsys):
-    code, out = cli(capsys, "--db", cli_db, "import", str(REALWORLD / PXWEB_FILE), "--who",
-                    IMPORTER, "--indicator", "NYF", "--per-year", "sum", "--add-districts")
+    code, out = cli(
+        capsys,
+        "--db",
+        cli_db,
+        "import",
+        str(REALWORLD / PXWEB_FILE),
+        "--who",
+        IMPORTER,
+        "--indicator",
+        "NYF",
+        "--per-year",
+        "sum",
+        "--add-districts",
+    )
     assert code == 0
     assert "    År utan hela året tas inte med: 2023 (1 av 4)." in out
     assert "Importerat som import 2:" in out
@@ -647,14 +754,23 @@ def test_cli_imports_a_pxweb_export_and_prints_the_grouped_report(cli_db, capsys
     with Store(cli_db) as store:
         # BE0101G9!C45:C48 (2012Q4 … Q1): 391 + 397 + 417 + 484 = 1689
         assert rows(store, "SELECT value FROM current_indicator_value WHERE year = 2012") == [
-            (pytest.approx(1689),)]  # fmt: skip
+            (pytest.approx(1689),)
+        ]
 
 
 def test_cli_refuses_quarters_without_per_year_and_changes_nothing(cli_db, capsys):
     with Store(cli_db) as store:
         before = store.table_contents()
-    code, out = cli(capsys, "--db", cli_db, "import", str(REALWORLD / PXWEB_FILE),
-                    "--indicator", "NYF", "--add-districts")  # fmt: skip
+    code, out = cli(
+        capsys,
+        "--db",
+        cli_db,
+        "import",
+        str(REALWORLD / PXWEB_FILE),
+        "--indicator",
+        "NYF",
+        "--add-districts",
+    )
     assert code == 1
     assert "    " + per_year_needed("kvartal", "2011K1", "2023K1", "K4") in out
     assert "Inget importerades: rätta felen och försök igen." in out
@@ -678,13 +794,31 @@ def _next_years_file(path: Path) -> Path:
 
 def test_cli_saved_profile_reimports_next_years_file_in_one_step(cli_db, capsys, tmp_path):
     real = str(REALWORLD / NYF_FILE)
-    code, out = cli(capsys, "--db", cli_db, "import", real, "--who", IMPORTER, "--indicator",
-                    "NYF", "--per-year", "sum", "--sheet", "Kommun", "--where",
-                    "Kommun=Linköping", "--save-profile", "Nystartade")  # fmt: skip
+    code, out = cli(
+        capsys,
+        "--db",
+        cli_db,
+        "import",
+        real,
+        "--who",
+        IMPORTER,
+        "--indicator",
+        "NYF",
+        "--per-year",
+        "sum",
+        "--sheet",
+        "Kommun",
+        "--where",
+        "Kommun=Linköping",
+        "--save-profile",
+        "Nystartade",
+    )
     assert code == 0
     assert "Importerat som import 2:" in out
-    assert ("Valen sparade som importprofilen ”Nystartade” (import 3); använd dem igen med "
-            "--profile Nystartade.") in out  # fmt: skip
+    assert (
+        "Valen sparade som importprofilen ”Nystartade” (import 3); använd dem igen med "
+        "--profile Nystartade."
+    ) in out
 
     # The same file again, with the profile: already imported, nothing new.
     code, out = cli(capsys, "--db", cli_db, "check", real, "--profile", "Nystartade")
@@ -697,15 +831,23 @@ def test_cli_saved_profile_reimports_next_years_file_in_one_step(cli_db, capsys,
     following = str(_next_years_file(tmp_path / "AntalNystartadeFöretag_2022.xlsx"))
     code, out = cli(capsys, "--db", cli_db, "check", following)
     assert code == 1
-    assert ("Importprofilen ”Nystartade” passar AntalNystartadeFöretag_2022.xlsx: använd "
-            "--profile Nystartade.") in out  # fmt: skip
+    assert (
+        "Importprofilen ”Nystartade” passar AntalNystartadeFöretag_2022.xlsx: använd "
+        "--profile Nystartade."
+    ) in out
     code, out = cli(capsys, "--db", cli_db, "import", following, "--profile", "Nystartade")
     assert code == 0
-    assert ("    Kvartal räknas om till år med --per-year sum (summan av årets delperioder): "
-            "60 värden blir 15.") in out  # fmt: skip
+    assert (
+        "    Kvartal räknas om till år med --per-year sum (summan av årets delperioder): "
+        "60 värden blir 15."
+    ) in out
     with Store(cli_db) as store:
-        values = dict(rows(store, "SELECT year, value FROM current_indicator_value "
-                                  "WHERE district_code = 'Linköping'"))  # fmt: skip
+        values = dict(
+            rows(
+                store,
+                "SELECT year, value FROM current_indicator_value WHERE district_code = 'Linköping'",
+            )
+        )
     assert sorted(values) == list(range(2007, 2022))
     # Kommun!BK52 + BL52 (202101***, 202102***) + the two added quarters: 282 + 251 + 240 + 230
     assert values[2021] == pytest.approx(1003)

@@ -195,18 +195,24 @@ def test_a_secrets_file_that_cannot_be_read_turns_sign_in_off(monkeypatch, caplo
     from streamlit.errors import StreamlitSecretNotFoundError
 
     broken = StreamlitSecretNotFoundError(
-        "Error parsing secrets file at .streamlit/secrets.toml: Expected ']' (line 1)")
+        "Error parsing secrets file at .streamlit/secrets.toml: Expected ']' (line 1)"
+    )
     monkeypatch.setattr(ui.st, "secrets", _Secrets(broken))
     with caplog.at_level("ERROR", logger="segdash.ui"):
         assert ui.auth_mode() == "broken"
     assert "the secrets file cannot be read" in caplog.text
-    monkeypatch.setattr(ui.st, "secrets", _Secrets(StreamlitSecretNotFoundError(
-        "No secrets found. Valid paths for a secrets.toml file …")))
+    monkeypatch.setattr(
+        ui.st,
+        "secrets",
+        _Secrets(
+            StreamlitSecretNotFoundError("No secrets found. Valid paths for a secrets.toml file …")
+        ),
+    )
     assert ui.auth_mode() in ("local", "none")  # no file at all: local accounts, if any
 
 
 def test_with_broken_secrets_no_one_signs_in_and_the_page_says_why(env, monkeypatch):  # noqa: F811
-    monkeypatch.setattr(ui, "auth_mode", lambda: "broken")
+    monkeypatch.setattr("segdash.ui.signin.auth_mode", lambda: "broken")
     at = start("pages/upload.py")
     assert i18n.SV["auth.broken"] in [e.value for e in at.error]
     assert not [w for w in at.text_input if w.key == "page_sign_in_password"]

@@ -14,20 +14,49 @@ SQL = "x'); DROP TABLE action; --"
 
 def test_sql_in_free_text_columns_is_stored_verbatim(store):
     plan = [["1.1", 1, SQL, SQL, "KFF", None, "Ryd", 2022, None, None]]
-    import_ok(store, xlsx_file({"Åtgärder": [PLAN_HEADER, *plan]}),
-              xlsx_file({"Uppföljning": [["Nr", "Period", "Status", "Kommentar"],
-                                         ["1.1", "2022", "Pågår", SQL]]}, "f.xlsx"))  # fmt: skip
+    import_ok(
+        store,
+        xlsx_file({"Åtgärder": [PLAN_HEADER, *plan]}),
+        xlsx_file(
+            {
+                "Uppföljning": [
+                    ["Nr", "Period", "Status", "Kommentar"],
+                    ["1.1", "2022", "Pågår", SQL],
+                ]
+            },
+            "f.xlsx",
+        ),
+    )
     assert rows(store, "SELECT title, description FROM current_action") == [(SQL, SQL)]
     assert rows(store, "SELECT comment FROM current_action_status") == [(SQL,)]
     assert rows(store, "SELECT count(*) FROM action") == [(1,)]  # the table is still there
 
 
-@pytest.mark.parametrize("column", ["Nr", "Utvecklingsområde", "Ansvarig förvaltning",
-                                    "Samverkande förvaltningar", "Områden", "Planår", "Start"])  # fmt: skip
+@pytest.mark.parametrize(
+    "column",
+    [
+        "Nr",
+        "Utvecklingsområde",
+        "Ansvarig förvaltning",
+        "Samverkande förvaltningar",
+        "Områden",
+        "Planår",
+        "Start",
+    ],
+)
 def test_sql_in_coded_plan_columns_is_refused_as_a_value(store, column):
-    good = {"Nr": "1.1", "Utvecklingsområde": 1, "Åtgärd": "t", "Beskrivning": None,
-            "Ansvarig förvaltning": "KFF", "Samverkande förvaltningar": None, "Områden": "Ryd",
-            "Planår": 2022, "Start": None, "Slut": None}  # fmt: skip
+    good = {
+        "Nr": "1.1",
+        "Utvecklingsområde": 1,
+        "Åtgärd": "t",
+        "Beskrivning": None,
+        "Ansvarig förvaltning": "KFF",
+        "Samverkande förvaltningar": None,
+        "Områden": "Ryd",
+        "Planår": 2022,
+        "Start": None,
+        "Slut": None,
+    }
     good[column] = SQL
     row = [good[h] for h in PLAN_HEADER]
     if column == "Nr":  # a long text is no action number
@@ -43,10 +72,15 @@ def test_sql_in_indicator_columns_is_refused_as_a_value(store, column):
     header = ["Indikator", "Område", "År", "Värde", "Kön", "Mål"]
     good = {"Indikator": "A", "Område": "Ryd", "År": 2020, "Värde": 1.0, "Kön": "T", "Mål": None}
     good[column] = SQL
-    errors = import_refused(store, xlsx_file({
-        "Indikatorer": [["Kod", "Namn"], ["A", "Indikator A"]],
-        "Indikatorvärden": [header, [good[h] for h in header]],
-    }))  # fmt: skip
+    errors = import_refused(
+        store,
+        xlsx_file(
+            {
+                "Indikatorer": [["Kod", "Namn"], ["A", "Indikator A"]],
+                "Indikatorvärden": [header, [good[h] for h in header]],
+            }
+        ),
+    )
     assert [(e.column, e.value) for e in errors] == [(column, SQL)]
 
 

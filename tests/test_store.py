@@ -13,16 +13,21 @@ from segdash.store import SCHEMA_VERSION, Store, StoreError
 
 def _values(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(
-        rows, columns=["indicator_code", "district_code", "year", "sex", "value", "target", "source"]
+        rows,
+        columns=["indicator_code", "district_code", "year", "sex", "value", "target", "source"],
     )
 
 
 def _insert(store: Store, frames: dict[str, pd.DataFrame], sha: str = "x") -> int:
     return store.write(
         lambda cur: store.insert_batch(
-            cur, kind="indicators", file_name=f"{sha}.xlsx", sha256=sha, imported_by="test",
+            cur,
+            kind="indicators",
+            file_name=f"{sha}.xlsx",
+            sha256=sha,
+            imported_by="test",
             frames=frames,
-        )  # fmt: skip
+        )
     )
 
 
@@ -61,11 +66,21 @@ def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
 
 
 def test_later_batch_supersedes_per_key_and_rollback_restores_previous_values(db):
-    first = _insert(db, {"indicator_value": _values([
-        ("A", "Ryd", 2020, "T", 6.5, None, None),
-        ("A", "Ryd", 2021, "T", 6.0, None, None),
-    ])}, "one")  # fmt: skip
-    second = _insert(db, {"indicator_value": _values([("A", "Ryd", 2021, "T", 5.1, None, None)])}, "two")
+    first = _insert(
+        db,
+        {
+            "indicator_value": _values(
+                [
+                    ("A", "Ryd", 2020, "T", 6.5, None, None),
+                    ("A", "Ryd", 2021, "T", 6.0, None, None),
+                ]
+            )
+        },
+        "one",
+    )
+    second = _insert(
+        db, {"indicator_value": _values([("A", "Ryd", 2021, "T", 5.1, None, None)])}, "two"
+    )
     assert _current_values(db) == [("Ryd", 2020, 6.5), ("Ryd", 2021, 5.1)]
     # Nothing was deleted: both versions of 2021 are stored.
     assert db.df("SELECT count(*) AS n FROM indicator_value")["n"].iloc[0] == 3
@@ -88,11 +103,20 @@ def test_later_batch_supersedes_per_key_and_rollback_restores_previous_values(db
 
 def test_a_plan_year_is_replaced_as_a_whole(db):
     def plan(numbers: list[str]) -> pd.DataFrame:
-        return pd.DataFrame({
-            "plan_year": 2022, "action_no": numbers, "area_no": 1, "title": "t",
-            "description": None, "lead_office": "KLF", "partner_offices": [[] for _ in numbers],
-            "districts": [["Ryd"] for _ in numbers], "start_when": None, "end_when": None,
-        })  # fmt: skip
+        return pd.DataFrame(
+            {
+                "plan_year": 2022,
+                "action_no": numbers,
+                "area_no": 1,
+                "title": "t",
+                "description": None,
+                "lead_office": "KLF",
+                "partner_offices": [[] for _ in numbers],
+                "districts": [["Ryd"] for _ in numbers],
+                "start_when": None,
+                "end_when": None,
+            }
+        )
 
     _insert(db, {"action": plan(["1.1", "1.2", "1.3"])}, "p1")
     second = _insert(db, {"action": plan(["1.1", "1.4"])}, "p2")
@@ -101,8 +125,10 @@ def test_a_plan_year_is_replaced_as_a_whole(db):
     assert list(current["districts"].iloc[0]) == ["Ryd"]
     db.set_batch_state(second, active=False, actor="t")
     assert list(db.df("SELECT action_no FROM current_action ORDER BY 1")["action_no"]) == [
-        "1.1", "1.2", "1.3",
-    ]  # fmt: skip
+        "1.1",
+        "1.2",
+        "1.3",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -126,8 +152,14 @@ def test_failed_write_leaves_every_table_unchanged(db):
     before = db.table_contents()
 
     def half_then_fail(cur):
-        db.insert_batch(cur, kind="indicators", file_name="f", sha256="s", imported_by="t",
-                        frames={"indicator_value": _values([("A", "Ryd", 2020, "T", 1.0, None, None)])})  # fmt: skip
+        db.insert_batch(
+            cur,
+            kind="indicators",
+            file_name="f",
+            sha256="s",
+            imported_by="t",
+            frames={"indicator_value": _values([("A", "Ryd", 2020, "T", 1.0, None, None)])},
+        )
         raise RuntimeError("boom")
 
     with pytest.raises(RuntimeError):
@@ -143,9 +175,17 @@ def test_missing_value_is_stored_as_null_not_zero(db):
 def test_demo_flag(db):
     assert db.shows_demo_data() is False
     frames = {"indicator_value": _values([("A", "Ryd", 2020, "T", 1.0, None, None)])}
-    demo = db.write(lambda cur: db.insert_batch(
-        cur, kind="indicators", file_name="demo", sha256="d", imported_by="t", frames=frames,
-        is_demo=True))  # fmt: skip
+    demo = db.write(
+        lambda cur: db.insert_batch(
+            cur,
+            kind="indicators",
+            file_name="demo",
+            sha256="d",
+            imported_by="t",
+            frames=frames,
+            is_demo=True,
+        )
+    )
     assert db.shows_demo_data() is True
     real = _insert(db, frames, "real")
     assert db.shows_demo_data() is False

@@ -8,6 +8,7 @@ import pytest
 from conftest import make_xlsx, rows, sickness_absence_xlsx
 from test_analyst_flow import XLSX, env, sign_in, start, store_of  # noqa: F401 - env is a fixture
 
+
 def selectbox_for(at, label: str):
     return next(w for w in at.selectbox if w.label == label)
 
@@ -30,7 +31,9 @@ def analyst(env):  # noqa: F811 - the fixture imported above
 def test_mapping_step_makes_a_foreign_layout_importable_and_saves_a_profile(analyst):
     at, store = analyst
     before = store.table_contents()
-    at.file_uploader(key="uploader_0").set_value(("ohalsotal_2024.xlsx", sickness_absence_xlsx(2024), XLSX)).run()
+    at.file_uploader(key="uploader_0").set_value(
+        ("ohalsotal_2024.xlsx", sickness_absence_xlsx(2024), XLSX)
+    ).run()
     assert not at.exception, [e.message for e in at.exception]
     # What was recognised is shown, and what is missing is said, naming the control.
     assert r"Anpassa inläsningen: ohalsotal\_2024\.xlsx" in [e.label for e in at.expander]
@@ -54,12 +57,16 @@ def test_mapping_step_makes_a_foreign_layout_importable_and_saves_a_profile(anal
     ]
     # One month per year, and Riket added as a comparison area.
     selectbox_for(at, "Månad är").set_value("09").run()
-    at.checkbox(key=next(c.key for c in at.checkbox if c.key.endswith("add_districts"))).check().run()
+    at.checkbox(
+        key=next(c.key for c in at.checkbox if c.key.endswith("add_districts"))
+    ).check().run()
     at.text_input(key=next(w.key for w in at.text_input if w.key.endswith("save_as"))).input(
-        "FK ohälsotal").run()
+        "FK ohälsotal"
+    ).run()
     assert not at.exception
     assert "1 okänt område läggs till som jämförelseområde (--add-districts): Riket." in report(
-        at, "Varning")
+        at, "Varning"
+    )
     assert "Kolumnen ”Ålder” ingår inte i formatet och hoppas över." in report(at, "Varning")
     assert not at.error
     assert store.table_contents() == before  # nothing is written before the confirm
@@ -68,14 +75,26 @@ def test_mapping_step_makes_a_foreign_layout_importable_and_saves_a_profile(anal
     next(b for b in at.button if b.label == "Importera").click().run()
     assert not at.exception, [e.message for e in at.exception]
     assert any("importprofilen ”FK ohälsotal”" in s.value for s in at.success)
-    stored = rows(store, "SELECT district_code, sex, value FROM current_indicator_value "
-                         "WHERE indicator_code = 'OHAL' AND year = 2024 AND district_code IN "
-                         "('Linköping', 'Riket') ORDER BY ALL")  # fmt: skip
-    assert stored == [("Linköping", "K", 22.7), ("Linköping", "M", 16.7), ("Linköping", "T", 19.6),
-                      ("Riket", "K", 25.5), ("Riket", "M", 19.5), ("Riket", "T", 22.4)]
+    stored = rows(
+        store,
+        "SELECT district_code, sex, value FROM current_indicator_value "
+        "WHERE indicator_code = 'OHAL' AND year = 2024 AND district_code IN "
+        "('Linköping', 'Riket') ORDER BY ALL",
+    )
+    assert stored == [
+        ("Linköping", "K", 22.7),
+        ("Linköping", "M", 16.7),
+        ("Linköping", "T", 19.6),
+        ("Riket", "K", 25.5),
+        ("Riket", "M", 19.5),
+        ("Riket", "T", 22.4),
+    ]
     # The values' source is the definition's (the file has no Källa column).
-    assert rows(store, "SELECT DISTINCT source FROM current_indicator_value WHERE year = 2024 "
-                       "AND district_code = 'Riket'") == [("Försäkringskassan (via Kolada)",)]
+    assert rows(
+        store,
+        "SELECT DISTINCT source FROM current_indicator_value WHERE year = 2024 "
+        "AND district_code = 'Riket'",
+    ) == [("Försäkringskassan (via Kolada)",)]
     profiles = store.profiles()
     assert list(profiles["name"]) == ["FK ohälsotal"] and list(profiles["saved_by"]) == ["anna"]
 
@@ -88,14 +107,19 @@ def test_mapping_step_makes_a_foreign_layout_importable_and_saves_a_profile(anal
     at.switch_page("pages/upload.py").run()
 
     # Next year's file with the same header: the profile is offered and used at once.
-    at.file_uploader(key="uploader_1").set_value(("ohalsotal_2025.xlsx", sickness_absence_xlsx(2025, 1.1), XLSX)).run()
+    at.file_uploader(key="uploader_1").set_value(
+        ("ohalsotal_2025.xlsx", sickness_absence_xlsx(2025, 1.1), XLSX)
+    ).run()
     assert not at.exception, [e.message for e in at.exception]
     assert "Importprofilen ”FK ohälsotal” passar filen och används." in at.info[0].value
     assert not at.error
     at.checkbox(key="upload_reviewed").check().run()
     next(b for b in at.button if b.label == "Importera").click().run()
-    assert rows(store, "SELECT count(*) FROM current_indicator_value WHERE indicator_code = 'OHAL' "
-                       "AND year = 2025") == [(6,)]  # fmt: skip
+    assert rows(
+        store,
+        "SELECT count(*) FROM current_indicator_value WHERE indicator_code = 'OHAL' "
+        "AND year = 2025",
+    ) == [(6,)]
 
 
 def test_names_from_the_file_are_shown_literally_in_the_mapping_step(analyst):
@@ -111,4 +135,5 @@ def test_names_from_the_file_are_shown_literally_in_the_mapping_step(analyst):
     assert "\\!\\[bild\\]\\(h\u2060ttp\\://example\\.org/x\\.png\\)" in labels
     assert header not in labels
     assert [h.value for h in at.subheader] == [
-        r"Bladet ”\_\_fet\_\_ \<b\>x\<b\>”: rubrikraden är rad 1"]
+        r"Bladet ”\_\_fet\_\_ \<b\>x\<b\>”: rubrikraden är rad 1"
+    ]

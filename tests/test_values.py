@@ -97,7 +97,17 @@ def test_parse_year_accepts(cell, expected):
 
 @pytest.mark.parametrize(
     "cell",
-    ["tjugo", "22", 1899, 2101, 2022.5, "2022-01", date(2022, 1, 1), datetime(2022, 1, 1), "år 2022"],
+    [
+        "tjugo",
+        "22",
+        1899,
+        2101,
+        2022.5,
+        "2022-01",
+        date(2022, 1, 1),
+        datetime(2022, 1, 1),
+        "år 2022",
+    ],
 )
 def test_parse_year_refuses(cell):
     with pytest.raises(ValueError):
@@ -130,9 +140,19 @@ COLOURS = CodeMatcher("Okänd färg", [("r", "Röd", ("red", "R")), ("g", "Grön
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [("Röd", "r"), ("röd", "r"), (" RÖD ", "r"), ("red", "r"), ("r", "r"), ("Grön", "g"),
-     ("GREEN", "g"), ("blå", None), (None, None), ("", None)],
-)  # fmt: skip
+    [
+        ("Röd", "r"),
+        ("röd", "r"),
+        (" RÖD ", "r"),
+        ("red", "r"),
+        ("r", "r"),
+        ("Grön", "g"),
+        ("GREEN", "g"),
+        ("blå", None),
+        (None, None),
+        ("", None),
+    ],
+)
 def test_code_matcher_matches_case_insensitively_with_aliases(cell, expected):
     assert COLOURS.match(cell) == expected
 
@@ -237,12 +257,28 @@ def test_parse_period_refuses(cell):
 
 
 def test_period_sort_key_orders_periods_chronologically_whole_year_last():
-    shuffled = ["2023-Q1", "2022", "2022-T3", "2022-Q1", "2021", "2022-T2", "2022-H1", "2022-T1",
-                "2022-Q3"]  # fmt: skip
-    assert sorted(shuffled, key=domain.period_sort_key) == [
-        "2021", "2022-Q1", "2022-T1", "2022-H1", "2022-T2", "2022-Q3", "2022-T3", "2022",
+    shuffled = [
         "2023-Q1",
-    ]  # fmt: skip
+        "2022",
+        "2022-T3",
+        "2022-Q1",
+        "2021",
+        "2022-T2",
+        "2022-H1",
+        "2022-T1",
+        "2022-Q3",
+    ]
+    assert sorted(shuffled, key=domain.period_sort_key) == [
+        "2021",
+        "2022-Q1",
+        "2022-T1",
+        "2022-H1",
+        "2022-T2",
+        "2022-Q3",
+        "2022-T3",
+        "2022",
+        "2023-Q1",
+    ]
 
 
 @pytest.mark.parametrize(

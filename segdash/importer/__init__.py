@@ -25,10 +25,23 @@ from segdash.importer.values import cell_text
 from segdash.store import Store
 
 __all__ = [
-    "MAX_ISSUES", "CheckResult", "FileCheck", "ImportOptions", "ImportResult", "Issue", "IssueGroup",
-    "Layout", "UploadedFile", "check_files", "import_files", "load_profile", "profile_options",
-    "read_upload", "too_big_message", "too_slow_message",
-]  # fmt: skip
+    "MAX_ISSUES",
+    "CheckResult",
+    "FileCheck",
+    "ImportOptions",
+    "ImportResult",
+    "Issue",
+    "IssueGroup",
+    "Layout",
+    "UploadedFile",
+    "check_files",
+    "import_files",
+    "load_profile",
+    "profile_options",
+    "read_upload",
+    "too_big_message",
+    "too_slow_message",
+]
 
 Progress = Callable[[float, str], None]
 
@@ -123,9 +136,13 @@ class CheckResult:
             self.warning_count = sum(1 for i in self.issues if i.severity == WARNING)
         if len(self.issues) > MAX_ISSUES:
             rest = len(self.issues) - MAX_ISSUES
-            self.issues = [*self.issues[:MAX_ISSUES], Issue(
-                self.issues[MAX_ISSUES].severity,
-                f"… och {fmt.number(rest)} till. Den grupperade rapporten räknar med alla.")]
+            self.issues = [
+                *self.issues[:MAX_ISSUES],
+                Issue(
+                    self.issues[MAX_ISSUES].severity,
+                    f"… och {fmt.number(rest)} till. Den grupperade rapporten räknar med alla.",
+                ),
+            ]
 
     @property
     def errors(self) -> list[Issue]:
@@ -212,9 +229,10 @@ def _check_files(
     try:
         result = isolated.run(
             lambda report: _check_offline(files, earlier, reference, limits, report, is_demo),
-            memory_bytes=limits.check_memory_bytes, seconds=limits.check_seconds,
+            memory_bytes=limits.check_memory_bytes,
+            seconds=limits.check_seconds,
             progress=progress,
-        )  # fmt: skip
+        )
     except isolated.TooSlow:
         return CheckResult([], [Issue(ERROR, too_slow_message(limits.check_seconds))])
     except isolated.OutOfMemory as ended:
@@ -267,7 +285,9 @@ def _check_offline(
         check = FileCheck(name, upload.sha256, options=upload.options)
         checks.append(check)
         if check.sha256 in seen:
-            issues.append(Issue(WARNING, f"Filen är samma som {seen[check.sha256]} och hoppas över.", name))
+            issues.append(
+                Issue(WARNING, f"Filen är samma som {seen[check.sha256]} och hoppas över.", name)
+            )
             check.already_imported = {"batch_id": None}
             continue
         seen[check.sha256] = name
@@ -292,7 +312,11 @@ def _check_offline(
         check.layouts = [_layout(table) for table in found if table.signature]
         if not found and not any(i.is_error for i in found_issues):
             issues.append(
-                Issue(ERROR, "Filen innehåller inget blad som känns igen, så inget kan importeras.", name)
+                Issue(
+                    ERROR,
+                    "Filen innehåller inget blad som känns igen, så inget kan importeras.",
+                    name,
+                )
             )
         tables.extend((check, table) for table in found)
 
@@ -317,8 +341,11 @@ def _check_offline(
                 frame = pd.concat([check.frames["district"], frame], ignore_index=True)
             check.frames["district"] = frame
             names = ", ".join(row["name"] for row in added[:10]) + (" …" if len(added) > 10 else "")
-            what = ("1 okänt område läggs till som jämförelseområde" if len(added) == 1 else
-                    f"{len(added)} okända områden läggs till som jämförelseområden")  # fmt: skip
+            what = (
+                "1 okänt område läggs till som jämförelseområde"
+                if len(added) == 1
+                else f"{len(added)} okända områden läggs till som jämförelseområden"
+            )
             issues.append(Issue(WARNING, f"{what} (--add-districts): {names}.", check.name))
     files_with_errors = {i.file for i in issues if i.is_error}
     for check in checks:
@@ -354,8 +381,9 @@ def _layout(table: Table) -> Layout:
         if 1 < len(values) <= MAX_CHOICES:
             choices[header] = values.tolist()
     period_headers = tuple(table.headers[key] for key in table.period_columns)
-    return Layout(table.sheet, table.header_row, table.roles, sample, table.signature, choices,
-                  period_headers)  # fmt: skip
+    return Layout(
+        table.sheet, table.header_row, table.roles, sample, table.signature, choices, period_headers
+    )
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -390,9 +418,7 @@ def profile_options(profiles: pd.DataFrame, name: str) -> ImportOptions | None:
 
 def _in_file_order(issues: list[Issue], names: list[str]) -> list[Issue]:
     order = {name: n for n, name in enumerate(names)}
-    return sorted(
-        issues, key=lambda i: (order.get(i.file, 0), i.sheet, i.row or 0)
-    )
+    return sorted(issues, key=lambda i: (order.get(i.file, 0), i.sheet, i.row or 0))
 
 
 def _already_imported_issue(name: str, earlier: dict) -> Issue:
@@ -434,9 +460,14 @@ def import_files(
             return ImportResult("already_imported", check)
         batch_ids = [
             store.insert_batch(
-                cur, kind=f.batch_kind, file_name=f.name, sha256=f.sha256,
-                imported_by=imported_by, frames=f.frames, is_demo=is_demo,
-            )  # fmt: skip
+                cur,
+                kind=f.batch_kind,
+                file_name=f.name,
+                sha256=f.sha256,
+                imported_by=imported_by,
+                frames=f.frames,
+                is_demo=is_demo,
+            )
             for f in check.new_files
         ]
         result = ImportResult("imported", check, batch_ids)
@@ -456,6 +487,10 @@ def save_profile(store: Store, cur, check: FileCheck, saved_by: str) -> int:
     frame = pd.DataFrame([{"name": name, "signature": signature, "options": options}])
     digest = hashlib.sha256(f"{name}\n{signature}\n{options}".encode()).hexdigest()
     return store.insert_batch(
-        cur, kind="profile", file_name=f"Importprofil ”{name}”", sha256=digest,
-        imported_by=saved_by, frames={"import_profile": frame},
-    )  # fmt: skip
+        cur,
+        kind="profile",
+        file_name=f"Importprofil ”{name}”",
+        sha256=digest,
+        imported_by=saved_by,
+        frames={"import_profile": frame},
+    )

@@ -101,7 +101,11 @@ def group_issues(issues: Sequence[Issue], max_values: int = 5) -> list[IssueGrou
         message = text
         if members[0].group and values:
             shown = ", ".join(f"”{v}”" for v in values[:max_values])
-            more = f" och {fmt.number(len(values) - max_values)} till" if len(values) > max_values else ""
+            more = (
+                f" och {fmt.number(len(values) - max_values)} till"
+                if len(values) > max_values
+                else ""
+            )
             label = "värde" if len(values) == 1 else f"{fmt.number(len(values))} olika värden"
             message = f"{text} ({label}: {shown}{more})"
         elif not members[0].group and len(members) == 1:

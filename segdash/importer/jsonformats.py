@@ -240,10 +240,16 @@ def _read_kolada(document: object, stem: str, max_rows: int) -> RawSheet:
                 raise _too_many_rows(max_rows)
             status = _marker(inner.get("status"))
             value = _number_or_text(inner.get("value"))
-            rows.append([
-                kpi, area, period, _text(inner.get("gender")),
-                status if value is None else value, status,
-            ])  # fmt: skip
+            rows.append(
+                [
+                    kpi,
+                    area,
+                    period,
+                    _text(inner.get("gender")),
+                    status if value is None else value,
+                    status,
+                ]
+            )
     if all(row[4] is None for row in rows):
         raise _no_values()
     header = KOLADA_OU_HEADER if area_kind == "ou" else KOLADA_HEADER
@@ -396,9 +402,7 @@ class _Cube:
         if not all(isinstance(c, str) for c in codes) or len(set(codes)) != len(codes):
             self._invalid(f"dimensionen ”{dim_id}” har felaktiga kategorikoder")
         if len(codes) != size:
-            self._invalid(
-                f"dimensionen ”{dim_id}” har {len(codes)} kategorier men storlek {size}"
-            )
+            self._invalid(f"dimensionen ”{dim_id}” har {len(codes)} kategorier men storlek {size}")
         label = _label(node) or dim_id
         if role is None and (dim_id.casefold() in _SEX_NAMES or label.casefold() in _SEX_NAMES):
             role = "sex"
@@ -473,10 +477,15 @@ class _Cube:
         else:
             strides = _strides(self.sizes)
             cells = (
-                (flat, [part[flat // stride % len(part)]
-                        for part, stride in zip(parts, strides, strict=True)])
+                (
+                    flat,
+                    [
+                        part[flat // stride % len(part)]
+                        for part, stride in zip(parts, strides, strict=True)
+                    ],
+                )
                 for flat in self.sparse_cells
-            )  # fmt: skip
+            )
         any_value = False
         for flat, combo in cells:
             value = self._cell(flat)

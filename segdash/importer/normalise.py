@@ -39,6 +39,7 @@ from segdash.importer.values import (
     split_list,
     strip_code_suffix,
 )
+from segdash.store import TABLE_COLUMNS
 
 _LEADING_AREA_NO = re.compile(r"^\s*(\d{1,2})\s*[.:)\-–]?\s+\S")
 
@@ -123,9 +124,13 @@ class Context:
         if region_code:
             self.region_codes.setdefault(norm_code(region_code), key)
         self.added_districts.setdefault(file, []).append(
-            {"code": key, "name": display, "district_type": "jämförelse",
-             "region_code": region_code}
-        )  # fmt: skip
+            {
+                "code": key,
+                "name": display,
+                "district_type": "jämförelse",
+                "region_code": region_code,
+            }
+        )
         self._rebuild_districts()
         return key
 
@@ -160,8 +165,14 @@ class _Checker:
         self.issues: list[Issue] = []
         self.bad = np.zeros(len(self.frame), dtype=bool)  # rows with an error
 
-    def error(self, positions, key: str, message: str | Callable[[object], str],
-              values: pd.Series | None = None, severity: str = ERROR) -> None:  # fmt: skip
+    def error(
+        self,
+        positions,
+        key: str,
+        message: str | Callable[[object], str],
+        values: pd.Series | None = None,
+        severity: str = ERROR,
+    ) -> None:
         rows = self.frame["_row"].to_numpy()
         # Wide indicator sheets: a value's column is the year column it came from.
         columns = self.frame["_column"].to_numpy() if "_column" in self.frame else None
@@ -186,8 +197,13 @@ class _Checker:
         self.error(missing, key, f"Värde saknas i den obligatoriska kolumnen {label}.")
         return ~missing
 
-    def by_value(self, key: str, convert: Callable[[object], object],
-                 message: Callable[[object], str], required: bool = False) -> pd.Series:  # fmt: skip
+    def by_value(
+        self,
+        key: str,
+        convert: Callable[[object], object],
+        message: Callable[[object], str],
+        required: bool = False,
+    ) -> pd.Series:
         """Convert each distinct value once; a ValueError or None result is an error."""
         raw = self.raw(key)
         if required:
@@ -219,8 +235,9 @@ class _Checker:
 
     def number(self, key: str, low: float | None = None, high: float | None = None) -> pd.Series:
         raw = self.raw(key)
-        fast = pd.to_numeric(raw.where(raw.map(type, na_action="ignore").isin([int, float])),
-                             errors="coerce")  # fmt: skip
+        fast = pd.to_numeric(
+            raw.where(raw.map(type, na_action="ignore").isin([int, float])), errors="coerce"
+        )
         slow = raw.notna() & fast.isna()
         out = fast.astype(float)
         bad: list[int] = []
@@ -236,25 +253,28 @@ class _Checker:
         if low is not None or high is not None:
             outside = ((out < low) | (out > high)).to_numpy()
             self.error(
-                outside, key,
+                outside,
+                key,
                 lambda v: f"{label} ska vara mellan {low:g} och {high:g} (var {show_value(v)}).",
                 raw,
-            )  # fmt: skip
+            )
         return out
 
     def year(self, key: str, required: bool = False) -> pd.Series:
         label = self.table.header(key)
         return self.by_value(
-            key, parse_year,
+            key,
+            parse_year,
             lambda v: f"”{show_value(v)}” är inget årtal ({label}: fyra siffror, t.ex. 2022).",
             required,
-        )  # fmt: skip
+        )
 
     def code(self, key: str, matcher: CodeMatcher, required: bool = False) -> pd.Series:
         return self.by_value(key, matcher.match, matcher.unknown_message, required)
 
-    def duplicates(self, keys: list[str], describe: Callable[[pd.Series], str],
-                   column: str | None = None) -> None:  # fmt: skip
+    def duplicates(
+        self, keys: list[str], describe: Callable[[pd.Series], str], column: str | None = None
+    ) -> None:
         """An error on every repeat of a key, naming the row it first appeared on; reported
         under `column` (a sheet column key), by default the first key."""
         column = column or keys[0]
@@ -263,14 +283,13 @@ class _Checker:
         dup = frame.duplicated(keep="first") & complete
         if not dup.any():
             return
-        first_rows = (
-            self.frame[complete].groupby(keys, sort=False, dropna=True)["_row"].first()
-        )
+        first_rows = self.frame[complete].groupby(keys, sort=False, dropna=True)["_row"].first()
         for pos in np.flatnonzero(dup.to_numpy()):
             row = frame.iloc[pos]
             first = first_rows.loc[tuple(row)] if len(keys) > 1 else first_rows.loc[row.iloc[0]]
-            self.error([pos], column, f"{describe(row)} finns redan på rad {first}.",
-                       self.raw(column))  # fmt: skip
+            self.error(
+                [pos], column, f"{describe(row)} finns redan på rad {first}.", self.raw(column)
+            )
 
     def good(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame[~self.bad].reset_index(drop=True)
@@ -303,8 +322,9 @@ def _action_no(value: object) -> str | None:
     return text
 
 
-def _list_codes(ck: _Checker, key: str, matcher: CodeMatcher, all_codes: list[str] | None,
-                required: bool) -> pd.Series:  # fmt: skip
+def _list_codes(
+    ck: _Checker, key: str, matcher: CodeMatcher, all_codes: list[str] | None, required: bool
+) -> pd.Series:
     """A list cell ('Berga; Ryd' or 'Alla') as a list of codes; unknown items are errors."""
     raw = ck.raw(key)
     if required:
@@ -356,9 +376,13 @@ def districts(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     region = ck.text("region_code").map(strip_code_suffix, na_action="ignore")
     region = region.where(region.notna(), codes.map(ctx.region_code_of.get, na_action="ignore"))
     out = pd.DataFrame(
-        {"code": codes, "name": ck.text("name", True), "district_type": kinds.where(kinds.notna(), known),
-         "region_code": region.astype(object).where(region.notna(), None)}
-    )  # fmt: skip
+        {
+            "code": codes,
+            "name": ck.text("name", True),
+            "district_type": kinds.where(kinds.notna(), known),
+            "region_code": region.astype(object).where(region.notna(), None),
+        }
+    )
     ck.frame = ck.frame.assign(code=codes)
     ck.duplicates(["code"], lambda r: f"Området {r.iloc[0]}")
     out, issues = ck.result(out)
@@ -383,12 +407,14 @@ def areas(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     out = pd.DataFrame(
         {
             "area_no": ck.by_value(
-                "area_no", area_no, lambda v: f"”{show_value(v)}” är inget områdesnummer (1–99).",
+                "area_no",
+                area_no,
+                lambda v: f"”{show_value(v)}” är inget områdesnummer (1–99).",
                 True,
             ),
             "name": ck.text("name", True),
         }
-    )  # fmt: skip
+    )
     ck.frame = ck.frame.assign(area_no=out["area_no"])
     ck.duplicates(["area_no"], lambda r: f"Utvecklingsområde {r.iloc[0]}")
     out, issues = ck.result(out)
@@ -416,15 +442,18 @@ def indicators(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
             "name": ck.text("name", True),
             "unit": ck.text("unit"),
             "higher_is_better": ck.by_value(
-                "higher_is_better", YES_NO_MATCHER.match,
-                lambda v: f"Skriv ja eller nej i {table.header('higher_is_better')} "
-                f"(var ”{show_value(v)}”).",
+                "higher_is_better",
+                YES_NO_MATCHER.match,
+                lambda v: (
+                    f"Skriv ja eller nej i {table.header('higher_is_better')} "
+                    f"(var ”{show_value(v)}”)."
+                ),
             ),
             "area_no": ck.by_value("area", _area_code(ctx), ctx.area_matcher.unknown_message),
             "source": ck.text("source"),
             "definition": ck.text("definition"),
         }
-    )  # fmt: skip
+    )
     ck.frame = ck.frame.assign(code=out["code"])
     ck.duplicates(["code"], lambda r: f"Indikatorn {r.iloc[0]}")
     # Every defined code counts as known, even on a row with another error, so the values
@@ -453,11 +482,15 @@ def plan(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     raw_no = ck.raw("action_no")
     as_float = raw_no.map(lambda v: isinstance(v, float) and not v.is_integer(), na_action="ignore")
     ck.error(
-        as_float.fillna(False).to_numpy(dtype=bool), "action_no",
-        lambda v: f"Nr {show_value(v)} är sparat som tal i Excel. Om det ska vara t.ex. "
-        f"{show_value(v)}0, formatera kolumnen som text.",
-        raw_no, WARNING,
-    )  # fmt: skip
+        as_float.fillna(False).to_numpy(dtype=bool),
+        "action_no",
+        lambda v: (
+            f"Nr {show_value(v)} är sparat som tal i Excel. Om det ska vara t.ex. "
+            f"{show_value(v)}0, formatera kolumnen som text."
+        ),
+        raw_no,
+        WARNING,
+    )
     out = pd.DataFrame(
         {
             "plan_year": ck.year("plan_year", True),
@@ -467,13 +500,17 @@ def plan(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
             "description": ck.text("description"),
             "lead_office": ck.code("lead_office", ctx.office_matcher, True),
             "partner_offices": _list_codes(ck, "partner_offices", ctx.office_matcher, None, False),
-            "districts": _list_codes(ck, "districts", ctx.district_matcher, ctx.focus_districts, True),
-            "start_when": ck.by_value("start", _year_or_date,
-                                      lambda v: f"”{show_value(v)}” är inget år eller datum."),
-            "end_when": ck.by_value("end", _year_or_date,
-                                    lambda v: f"”{show_value(v)}” är inget år eller datum."),
+            "districts": _list_codes(
+                ck, "districts", ctx.district_matcher, ctx.focus_districts, True
+            ),
+            "start_when": ck.by_value(
+                "start", _year_or_date, lambda v: f"”{show_value(v)}” är inget år eller datum."
+            ),
+            "end_when": ck.by_value(
+                "end", _year_or_date, lambda v: f"”{show_value(v)}” är inget år eller datum."
+            ),
         }
-    )  # fmt: skip
+    )
     ck.frame = ck.frame.assign(plan_year=out["plan_year"], action_no=out["action_no"])
     ck.duplicates(
         ["action_no", "plan_year"], lambda r: f"Åtgärd {r.iloc[0]} för planår {r.iloc[1]}"
@@ -494,12 +531,19 @@ def followup(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     period_label = table.header("period")
     out = pd.DataFrame(
         {
-            "action_no": ck.by_value("action_no", _action_no,
-                                     lambda v: f"”{show_value(v)}” är inget åtgärdsnummer.", True),
+            "action_no": ck.by_value(
+                "action_no",
+                _action_no,
+                lambda v: f"”{show_value(v)}” är inget åtgärdsnummer.",
+                True,
+            ),
             "period": ck.by_value(
-                "period", domain.parse_period,
-                lambda v: f"”{show_value(v)}” är ingen giltig period ({period_label}). Skriv "
-                "t.ex. 2022, 2022-T1, 2022-H1, 2022-Q3, Delår 2022 eller Helår 2022.",
+                "period",
+                domain.parse_period,
+                lambda v: (
+                    f"”{show_value(v)}” är ingen giltig period ({period_label}). Skriv "
+                    "t.ex. 2022, 2022-T1, 2022-H1, 2022-Q3, Delår 2022 eller Helår 2022."
+                ),
                 True,
             ),
             "status": ck.code("status", STATUS_MATCHER, True),
@@ -508,16 +552,20 @@ def followup(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
             "reported_office": ck.code("lead_office", ctx.office_matcher),
             "given_plan_year": ck.year("plan_year"),
         }
-    )  # fmt: skip
+    )
     # A cell in Excel's percent format holds 0.5 for "50 %"; the contract asks for 0–100.
     label = table.header("progress")
     ck.error(
-        ((out["progress"] > 0) & (out["progress"] < 1)).to_numpy(), "progress",
-        lambda v: f"{label} {show_value(v)} ser ut att vara en andel och läses som "
-        f"{show_value(v)} procent. Menar du {show_value(parse_number(v) * 100)} procent? "
-        "Skriv procent (0–100).",
-        ck.raw("progress"), WARNING,
-    )  # fmt: skip
+        ((out["progress"] > 0) & (out["progress"] < 1)).to_numpy(),
+        "progress",
+        lambda v: (
+            f"{label} {show_value(v)} ser ut att vara en andel och läses som "
+            f"{show_value(v)} procent. Menar du {show_value(parse_number(v) * 100)} procent? "
+            "Skriv procent (0–100)."
+        ),
+        ck.raw("progress"),
+        WARNING,
+    )
     plan_years = sorted(ctx.plans)
     resolved: list[object] = []
     for pos, r in enumerate(out.itertuples()):
@@ -528,36 +576,49 @@ def followup(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
         if r.given_plan_year is not None:
             year = int(r.given_plan_year)
             if year not in ctx.plans:
-                ck.error([pos], "plan_year", f"Det finns ingen åtgärdsplan för planår {year}.",
-                         ck.raw("plan_year"))  # fmt: skip
+                ck.error(
+                    [pos],
+                    "plan_year",
+                    f"Det finns ingen åtgärdsplan för planår {year}.",
+                    ck.raw("plan_year"),
+                )
                 resolved.append(None)
                 continue
         else:
-            period_year = domain.period_year(r.period)
-            earlier = [y for y in plan_years if y <= period_year]
-            if not earlier:
-                ck.error([pos], "period",
-                         f"Det finns ingen åtgärdsplan för {period_year} eller tidigare att "
-                         "koppla uppföljningen till. Importera åtgärdsplanen först.",
-                         ck.raw("period"))  # fmt: skip
+            year = domain.plan_in_force(plan_years, r.period)
+            if year is None:
+                ck.error(
+                    [pos],
+                    "period",
+                    f"Det finns ingen åtgärdsplan för {domain.period_year(r.period)} eller "
+                    "tidigare att koppla uppföljningen till. Importera åtgärdsplanen först.",
+                    ck.raw("period"),
+                )
                 resolved.append(None)
                 continue
-            year = earlier[-1]
         plan_actions = ctx.plans[year]
         if r.action_no not in plan_actions:
-            ck.error([pos], "action_no",
-                     f"Åtgärd {r.action_no} finns inte i åtgärdsplanen för {year}.",
-                     ck.raw("action_no"))  # fmt: skip
+            ck.error(
+                [pos],
+                "action_no",
+                f"Åtgärd {r.action_no} finns inte i åtgärdsplanen för {year}.",
+                ck.raw("action_no"),
+            )
         elif r.reported_office is not None and r.reported_office != plan_actions[r.action_no]:
             lead = ctx.offices.get(plan_actions[r.action_no], plan_actions[r.action_no])
-            ck.error([pos], "lead_office",
-                     f"Ansvarig förvaltning skiljer sig från planen, där den är {lead}.",
-                     ck.raw("lead_office"), WARNING)  # fmt: skip
+            ck.error(
+                [pos],
+                "lead_office",
+                f"Ansvarig förvaltning skiljer sig från planen, där den är {lead}.",
+                ck.raw("lead_office"),
+                WARNING,
+            )
         resolved.append(year)
     out.insert(0, "plan_year", pd.Series(resolved, dtype=object))
     out = out.drop(columns="given_plan_year")
-    ck.frame = ck.frame.assign(plan_year=out["plan_year"], action_no=out["action_no"],
-                               period=out["period"])  # fmt: skip
+    ck.frame = ck.frame.assign(
+        plan_year=out["plan_year"], action_no=out["action_no"], period=out["period"]
+    )
     ck.duplicates(
         ["action_no", "plan_year", "period"],
         lambda r: f"Uppföljning av åtgärd {r.iloc[0]} (planår {r.iloc[1]}) för period {r.iloc[2]}",
@@ -580,8 +641,7 @@ _ADD_AREA_HINT = (
 
 
 def _empty_values() -> pd.DataFrame:
-    return pd.DataFrame(columns=["indicator_code", "district_code", "year", "sex", "value",
-                                 "target", "source", "marker"])  # fmt: skip
+    return pd.DataFrame(columns=list(TABLE_COLUMNS["indicator_value"]))
 
 
 def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
@@ -643,8 +703,8 @@ def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Iss
 
 def _markers(column: pd.Series) -> pd.Series:
     """Each cell's missing-value marker ('..', 'NA', …) or NaN; only text cells can be one."""
-    is_text = np.fromiter(map(type, column.to_numpy(dtype=object)), dtype=object,
-                          count=len(column)) == str  # fmt: skip
+    types = np.fromiter(map(type, column.to_numpy(dtype=object)), dtype=object, count=len(column))
+    is_text = types == str  # noqa: E721 - element-wise: an array of types against the type
     markers = pd.Series(np.nan, index=column.index, dtype=object)
     if is_text.any():
         text = column[is_text]
@@ -665,30 +725,45 @@ def _apply_where(table: Table, options: ImportOptions) -> tuple[Table, list[Issu
     for header, wanted in options.where:
         key = by_header.get(norm_name(header))
         if key is None or key not in frame:
-            names = ", ".join(f"”{h}”" for k, h in {**table.headers, **table.extras}.items()
-                              if not k.startswith("p"))  # fmt: skip
-            issues.append(table.issue(
-                ERROR, f"--where {header}={wanted}: bladet har ingen kolumn ”{header}”. "
-                f"Kolumnerna heter {names}. (Läs bara vissa blad med --sheet.)"))  # fmt: skip
+            names = ", ".join(
+                f"”{h}”"
+                for k, h in {**table.headers, **table.extras}.items()
+                if not k.startswith("p")
+            )
+            issues.append(
+                table.issue(
+                    ERROR,
+                    f"--where {header}={wanted}: bladet har ingen kolumn ”{header}”. "
+                    f"Kolumnerna heter {names}. (Läs bara vissa blad med --sheet.)",
+                )
+            )
             continue
         cells = frame[key].map(_where_key, na_action="ignore")
         hit = (cells == _where_key(wanted)).to_numpy()
         if not hit.any():
             present = list(dict.fromkeys(cell_text(v) for v in frame[key].dropna()))
             shown = ", ".join(present[:12]) + (" …" if len(present) > 12 else "")
-            issues.append(table.issue(
-                ERROR, f"--where {header}={wanted}: inga rader har det värdet. Kolumnen "
-                f"”{table.headers.get(key) or table.extras.get(key)}” har: {shown}.",
-                key=key))  # fmt: skip
+            issues.append(
+                table.issue(
+                    ERROR,
+                    f"--where {header}={wanted}: inga rader har det värdet. Kolumnen "
+                    f"”{table.headers.get(key) or table.extras.get(key)}” har: {shown}.",
+                    key=key,
+                )
+            )
             continue
         keep &= hit
     if issues:
         return table, issues
     kept = int(keep.sum())
     choices = ", ".join(f"{h}={v}" for h, v in options.where)
-    issues.append(table.issue(
-        WARNING, f"Bara raderna där {choices} läses (--where): {fmt.number(kept)} av "
-        f"{fmt.number(len(frame))} rader."))  # fmt: skip
+    issues.append(
+        table.issue(
+            WARNING,
+            f"Bara raderna där {choices} läses (--where): {fmt.number(kept)} av "
+            f"{fmt.number(len(frame))} rader.",
+        )
+    )
     new = replace(table, frame=frame[keep].reset_index(drop=True))
     return new, issues
 
@@ -711,10 +786,12 @@ def _where_key(value: object) -> str:
 
 def _no_value_column(table: Table) -> Issue:
     candidates = [
-        h for k, h in table.extras.items()
-        if not h.startswith("kolumn ") and norm_name(h) not in VALUE_HEADER_NAMES
+        h
+        for k, h in table.extras.items()
+        if not h.startswith("kolumn ")
+        and norm_name(h) not in VALUE_HEADER_NAMES
         and _numeric_column(table.frame[k])
-    ]  # fmt: skip
+    ]
     listed = ", ".join(f"”{h}”" for h in candidates[:8])
     hint = f" Kolumner som kan vara värden: {listed}." if listed else ""
     return table.issue(
@@ -738,11 +815,14 @@ def _periods(ck: _Checker, table: Table) -> pd.Series:
             return None if period is None else period.code
 
         codes = ck.by_value(
-            "year", code,
-            lambda v: f"”{show_value(v)}” är inget årtal eller ingen period ({label}: t.ex. "
-            "2022, 2022K1 eller 2022M01).",
+            "year",
+            code,
+            lambda v: (
+                f"”{show_value(v)}” är inget årtal eller ingen period ({label}: t.ex. "
+                "2022, 2022K1 eller 2022M01)."
+            ),
             True,
-        )  # fmt: skip
+        )
     numbers = pd.to_numeric(codes, errors="coerce")
     kind_no = (numbers % 1000) // 100
     six = (kind_no == _KIND_N).to_numpy()
@@ -757,9 +837,13 @@ def _periods(ck: _Checker, table: Table) -> pd.Series:
         first = StatPeriod.from_code(int(codes[six].min()))
         last = StatPeriod.from_code(int(codes[six].max()))
         what = "kvartal (01–04)" if as_quarters else "månader (01–12)"
-        ck.issues.append(table.issue(
-            WARNING, f"Perioderna {first.label} … {last.label} läses som {what}: år och "
-            f"{'kvartal' if as_quarters else 'månad'} med sex siffror."))  # fmt: skip
+        ck.issues.append(
+            table.issue(
+                WARNING,
+                f"Perioderna {first.label} … {last.label} läses som {what}: år och "
+                f"{'kvartal' if as_quarters else 'månad'} med sex siffror.",
+            )
+        )
     return numbers.astype("Int64").astype(object).where(numbers.notna(), None)
 
 
@@ -768,8 +852,9 @@ _KIND_M = StatPeriod(2000, "M", 1).code // 100 % 10
 _KIND_N = StatPeriod(2000, "N", 1).code // 100 % 10
 
 
-def _indicator_codes(ck: _Checker, table: Table, ctx: Context,
-                     options: ImportOptions) -> tuple[pd.Series, Issue | None]:  # fmt: skip
+def _indicator_codes(
+    ck: _Checker, table: Table, ctx: Context, options: ImportOptions
+) -> tuple[pd.Series, Issue | None]:
     n = len(ck.frame)
     if "indicator" in ck.frame and options.indicator:
         # A measure column with one value (JSON-stat's ContentsCode, PX-Web's measure): the
@@ -779,20 +864,32 @@ def _indicator_codes(ck: _Checker, table: Table, ctx: Context,
         if len(named) > 1:
             shown = ", ".join(f"”{v}”" for v in named[:5]) + (" …" if len(named) > 5 else "")
             return pd.Series([None] * n, dtype=object), table.issue(
-                ERROR, f"--indicator {options.indicator} kan inte användas: kolumnen ”{header}” "
+                ERROR,
+                f"--indicator {options.indicator} kan inte användas: kolumnen ”{header}” "
                 f"har {len(named)} olika indikatorer ({shown}). Låt kolumnen ange dem, eller "
-                "behåll en med --where.", key="indicator")  # fmt: skip
+                "behåll en med --where.",
+                key="indicator",
+            )
         code = ctx.indicator_matcher.match(options.indicator)
         if code is None:
             return pd.Series([None] * n, dtype=object), table.issue(
-                ERROR, f"--indicator {options.indicator}: "
-                + ctx.indicator_matcher.unknown_message(options.indicator) + _MUST_EXIST)
+                ERROR,
+                f"--indicator {options.indicator}: "
+                + ctx.indicator_matcher.unknown_message(options.indicator)
+                + _MUST_EXIST,
+            )
         if named:
-            ck.issues.append(table.issue(
-                WARNING, f"Kolumnen ”{header}” (”{named[0]}”) läses som indikatorn {code} "
-                "(--indicator).", key="indicator"))  # fmt: skip
+            ck.issues.append(
+                table.issue(
+                    WARNING,
+                    f"Kolumnen ”{header}” (”{named[0]}”) läses som indikatorn {code} "
+                    "(--indicator).",
+                    key="indicator",
+                )
+            )
         return pd.Series([code] * n, dtype=object), None
     if "indicator" in ck.frame:
+
         def unknown(value: object) -> str:
             return ctx.indicator_matcher.unknown_message(value) + _MUST_EXIST
 
@@ -801,39 +898,55 @@ def _indicator_codes(ck: _Checker, table: Table, ctx: Context,
         ck.issues = [
             replace(i, group="Okänd indikator." + _MUST_EXIST)
             if i.column == table.header("indicator") and i.message.startswith("Okänd indikator")
-            else i for i in ck.issues
-        ]  # fmt: skip
+            else i
+            for i in ck.issues
+        ]
         return codes, None
     if options.indicator:
         code = ctx.indicator_matcher.match(options.indicator)
         if code is None:
             return pd.Series([None] * n, dtype=object), table.issue(
-                ERROR, f"--indicator {options.indicator}: "
-                + ctx.indicator_matcher.unknown_message(options.indicator) + _MUST_EXIST)
+                ERROR,
+                f"--indicator {options.indicator}: "
+                + ctx.indicator_matcher.unknown_message(options.indicator)
+                + _MUST_EXIST,
+            )
         return pd.Series([code] * n, dtype=object), None
     named = ctx.indicator_matcher.match(table.header("value"))
     if named is not None and "value" in table.headers:
-        ck.issues.append(table.issue(
-            WARNING, f"Värdekolumnen heter som indikatorn {named} "
-            f"({ctx.indicators.get(named, named)}); värdena läses som den.", key="value"))
+        ck.issues.append(
+            table.issue(
+                WARNING,
+                f"Värdekolumnen heter som indikatorn {named} "
+                f"({ctx.indicators.get(named, named)}); värdena läses som den.",
+                key="value",
+            )
+        )
         return pd.Series([named] * n, dtype=object), None
     return pd.Series([None] * n, dtype=object), table.issue(
-        ERROR, "Bladet har ingen kolumn för indikator. Ange vilken indikator värdena gäller med "
+        ERROR,
+        "Bladet har ingen kolumn för indikator. Ange vilken indikator värdena gäller med "
         "--indicator KOD (på sidan: ”Indikator för hela filen”), eller vilken kolumn som "
-        "namnger den med --column Indikator=RUBRIK.")
+        "namnger den med --column Indikator=RUBRIK.",
+    )
 
 
-def _district_codes(ck: _Checker, table: Table, ctx: Context,
-                    options: ImportOptions) -> pd.Series:  # fmt: skip
+def _district_codes(ck: _Checker, table: Table, ctx: Context, options: ImportOptions) -> pd.Series:
     """Areas by official code, then by name; unknown ones refused or added (--add-districts)."""
     frame = ck.frame
-    names = frame["district"] if "district" in frame else pd.Series([None] * len(frame), dtype=object)
-    codes = (frame["district_code"] if "district_code" in frame
-             else pd.Series([None] * len(frame), dtype=object))  # fmt: skip
+    names = (
+        frame["district"] if "district" in frame else pd.Series([None] * len(frame), dtype=object)
+    )
+    codes = (
+        frame["district_code"]
+        if "district_code" in frame
+        else pd.Series([None] * len(frame), dtype=object)
+    )
     key = "district" if "district" in frame else "district_code"
     # Work per distinct (code, name): a national file has millions of rows, thousands of areas.
-    pair_key = (codes.astype(object).fillna("").map(str) + "\x1f"
-                + names.astype(object).fillna("").map(str))  # fmt: skip
+    pair_key = (
+        codes.astype(object).fillna("").map(str) + "\x1f" + names.astype(object).fillna("").map(str)
+    )
     labels, uniques = pd.factorize(pair_key)
     first = pd.Series(range(len(labels))).groupby(labels).first().to_numpy()
     missing = (codes.isna() & names.isna()).to_numpy()
@@ -853,7 +966,9 @@ def _district_codes(ck: _Checker, table: Table, ctx: Context,
             shown = name or code
             suggestion = ctx.district_matcher.suggest(shown)
             text = ctx.district_matcher.unknown_message(shown)
-            messages[n] = (text.rstrip(".") + ". " if suggestion is None else text + " ") + _ADD_AREA_HINT
+            messages[n] = (
+                text.rstrip(".") + ". " if suggestion is None else text + " "
+            ) + _ADD_AREA_HINT
         found_for.append(found)
     out = pd.Series(np.asarray(found_for, dtype=object)[labels], dtype=object)
     # Every row has an area or an error by now; this only guards the write path.
@@ -867,12 +982,16 @@ def _district_codes(ck: _Checker, table: Table, ctx: Context,
         shown_values = pd.Series(
             [cell_text(names.iat[p]) or cell_text(codes.iat[p]) for p in first], dtype=object
         )[labels].reset_index(drop=True)
-        by_value = {shown_values.iat[np.flatnonzero(labels == n)[0]]: m for n, m in messages.items()}
+        by_value = {
+            shown_values.iat[np.flatnonzero(labels == n)[0]]: m for n, m in messages.items()
+        }
         ck.error(bad, key, lambda v: by_value[v], shown_values)
         ck.issues = [
             replace(i, group="Okänt område. " + _ADD_AREA_HINT)
-            if i.message.startswith("Okänt område") else i for i in ck.issues
-        ]  # fmt: skip
+            if i.message.startswith("Okänt område")
+            else i
+            for i in ck.issues
+        ]
     return out
 
 
@@ -892,8 +1011,13 @@ def _drop_rows_without_area(table: Table) -> tuple[Table, list[Issue]]:
     rows = frame.loc[no_area, "_row"].tolist()
     marker = next(cell_text(v) for v in frame.loc[no_area, key] if v is not None)
     issue = table.issue(
-        WARNING, f"{fmt.count(len(rows), 'rad', 'rader')} har inget område (”{marker}”) och hoppas över: "
-        f"rad {row_ranges(rows)}.", rows[0], key, str(marker))  # fmt: skip
+        WARNING,
+        f"{fmt.count(len(rows), 'rad', 'rader')} har inget område (”{marker}”) och hoppas över: "
+        f"rad {row_ranges(rows)}.",
+        rows[0],
+        key,
+        str(marker),
+    )
     return replace(table, frame=frame[~no_area].reset_index(drop=True)), [issue]
 
 
@@ -912,8 +1036,9 @@ def _collisions(ck: _Checker, out: pd.DataFrame, table: Table) -> None:
         if key not in ck.frame:
             continue
         column = ck.frame.loc[dup_index, key].map(cell_text, na_action="ignore")
-        grouped = pd.DataFrame({"g": frame.loc[dup_index].astype(str).agg("|".join, axis=1),
-                                "v": column})  # fmt: skip
+        grouped = pd.DataFrame(
+            {"g": frame.loc[dup_index].astype(str).agg("|".join, axis=1), "v": column}
+        )
         if grouped.groupby("g")["v"].nunique(dropna=False).gt(1).any():
             explaining.append((header, list(dict.fromkeys(column.dropna()))))
     n = len(dup_index)
@@ -922,28 +1047,40 @@ def _collisions(ck: _Checker, out: pd.DataFrame, table: Table) -> None:
         shown = ", ".join(values[:8]) + (" …" if len(values) > 8 else "")
         others = [h for h, _ in explaining[1:4]]
         also = f" (och i {', '.join(f'”{h}”' for h in others)})" if others else ""
-        ck.issues.append(table.issue(
-            ERROR, f"{fmt.number(n)} rader har samma indikator, område, period och kön som en "
-            f"annan rad. De skiljer sig i kolumnen ”{header}”{also}, som inte ingår i formatet: "
-            f"{shown}. Behåll ett värde med --where {header}={values[0]} (på sidan: ”Behåll "
-            "bara rader där”), eller läs bara vissa blad med --sheet.",
-            int(ck.frame.loc[dup_index[0], "_row"])))  # fmt: skip
+        ck.issues.append(
+            table.issue(
+                ERROR,
+                f"{fmt.number(n)} rader har samma indikator, område, period och kön som en "
+                f"annan rad. De skiljer sig i kolumnen ”{header}”{also}, som inte ingår i formatet: "
+                f"{shown}. Behåll ett värde med --where {header}={values[0]} (på sidan: ”Behåll "
+                "bara rader där”), eller läs bara vissa blad med --sheet.",
+                int(ck.frame.loc[dup_index[0], "_row"]),
+            )
+        )
         ck.bad[np.asarray(dup_index)] = True
         return
     ck.frame = ck.frame.assign(**{k: frame[k] for k in keys})
     ck.duplicates(
-        keys, lambda r: f"Värdet för {r.iloc[0]}, {r.iloc[1]}, "
-        f"{StatPeriod.from_code(int(r.iloc[2])).label}, kön {r.iloc[3]}",
+        keys,
+        lambda r: (
+            f"Värdet för {r.iloc[0]}, {r.iloc[1]}, "
+            f"{StatPeriod.from_code(int(r.iloc[2])).label}, kön {r.iloc[3]}"
+        ),
         column="indicator" if "indicator" in table.frame else "value",
     )
     ck.issues = [
-        replace(i, group="Värdet finns redan på en tidigare rad (samma indikator, område, år "
-                "och kön).") if i.message.startswith("Värdet för ") else i for i in ck.issues
-    ]  # fmt: skip
+        replace(
+            i, group="Värdet finns redan på en tidigare rad (samma indikator, område, år och kön)."
+        )
+        if i.message.startswith("Värdet för ")
+        else i
+        for i in ck.issues
+    ]
 
 
-def _to_years(out: pd.DataFrame, table: Table,
-              options: ImportOptions) -> tuple[pd.DataFrame, list[Issue]]:  # fmt: skip
+def _to_years(
+    out: pd.DataFrame, table: Table, options: ImportOptions
+) -> tuple[pd.DataFrame, list[Issue]]:
     """Years as they are; sub-year periods made years by the analyst's --per-year rule."""
     codes = pd.to_numeric(out["period"]).astype("int64")
     kind_numbers = set(((codes % 1000) // 100).unique().tolist())
@@ -952,26 +1089,42 @@ def _to_years(out: pd.DataFrame, table: Table,
     sub = sorted(StatPeriod.from_code(int(c)) for c in codes.unique() if (c % 1000) // 100)
     what = _KIND_NAMES.get(sub[0].kind, "delår")
     if 0 in kind_numbers:
-        return out.iloc[0:0], [table.issue(
-            ERROR, f"Bladet blandar hela år och {what} i perioderna ({sub[0].label} …). "
-            "Importera dem som separata filer.")]  # fmt: skip
+        return out.iloc[0:0], [
+            table.issue(
+                ERROR,
+                f"Bladet blandar hela år och {what} i perioderna ({sub[0].label} …). "
+                "Importera dem som separata filer.",
+            )
+        ]
     if len(kind_numbers) > 1:
-        return out.iloc[0:0], [table.issue(
-            ERROR, "Bladet blandar olika sorters delår (t.ex. kvartal och månader). Importera "
-            "dem som separata filer.")]  # fmt: skip
+        return out.iloc[0:0], [
+            table.issue(
+                ERROR,
+                "Bladet blandar olika sorters delår (t.ex. kvartal och månader). Importera "
+                "dem som separata filer.",
+            )
+        ]
     rule = options.per_year
     if rule is None:
-        return out.iloc[0:0], [table.issue(
-            ERROR, f"Perioderna är {what} ({sub[0].label} … {sub[-1].label}), och delår sparas "
-            "inte som år utan ett val. Välj hur ett år räknas fram: --per-year sum, mean, last "
-            f"eller en enskild delperiod som {_example_part(sub[0].kind)} (på sidan: ”Från delår "
-            "till år”).")]  # fmt: skip
+        return out.iloc[0:0], [
+            table.issue(
+                ERROR,
+                f"Perioderna är {what} ({sub[0].label} … {sub[-1].label}), och delår sparas "
+                "inte som år utan ett val. Välj hur ett år räknas fram: --per-year sum, mean, last "
+                f"eller en enskild delperiod som {_example_part(sub[0].kind)} (på sidan: ”Från delår "
+                "till år”).",
+            )
+        ]
     kind = sub[0].kind
     named = named_part(rule)
     if named is not None and named[0] != kind:
-        return out.iloc[0:0], [table.issue(
-            ERROR, f"--per-year {rule} passar inte perioderna, som är {what} "
-            f"({sub[0].label} …). Välj t.ex. {_example_part(kind)}.")]  # fmt: skip
+        return out.iloc[0:0], [
+            table.issue(
+                ERROR,
+                f"--per-year {rule} passar inte perioderna, som är {what} "
+                f"({sub[0].label} …). Välj t.ex. {_example_part(kind)}.",
+            )
+        ]
     out = out.assign(_year=(codes // 1000).to_numpy(), _part=(codes % 100).to_numpy())
     keys = ["indicator_code", "district_code", "sex", "_year"]
     per = sub[0].parts_in_year
@@ -1005,30 +1158,58 @@ def _to_years(out: pd.DataFrame, table: Table,
                 value = float(values.sum() if rule == "sum" else values.mean())
                 marker = None
             targets = group["target"]
-            target = (np.nan if targets.isna().any()
-                      else float(targets.sum() if rule == "sum" else targets.mean()))  # fmt: skip
-        rows.append({
-            "indicator_code": code, "district_code": district, "period": int(year), "sex": sex,
-            "value": value, "target": target,
-            "source": next((s for s in group["source"] if isinstance(s, str)), None),
-            "marker": marker,
-        })  # fmt: skip
-    issues = [table.issue(
-        WARNING, f"{what.capitalize()} räknas om till år med --per-year {rule} "
-        f"({per_year_label(rule)}): {fmt.number(len(out))} värden blir {fmt.number(len(rows))}."
-    )]  # fmt: skip
+            target = (
+                np.nan
+                if targets.isna().any()
+                else float(targets.sum() if rule == "sum" else targets.mean())
+            )
+        rows.append(
+            {
+                "indicator_code": code,
+                "district_code": district,
+                "period": int(year),
+                "sex": sex,
+                "value": value,
+                "target": target,
+                "source": next((s for s in group["source"] if isinstance(s, str)), None),
+                "marker": marker,
+            }
+        )
+    issues = [
+        table.issue(
+            WARNING,
+            f"{what.capitalize()} räknas om till år med --per-year {rule} "
+            f"({per_year_label(rule)}): {fmt.number(len(out))} värden blir {fmt.number(len(rows))}.",
+        )
+    ]
     if incomplete:
         years = ", ".join(f"{y} ({n} av {per})" for y, n in sorted(incomplete.items())[:8])
         need = "hela året" if named is None else f"delperioden {rule}"
-        issues.append(table.issue(
-            WARNING, f"År utan {need} tas inte med: {years}"
-            + (" …" if len(incomplete) > 8 else "") + "."))  # fmt: skip
+        issues.append(
+            table.issue(
+                WARNING,
+                f"År utan {need} tas inte med: {years}"
+                + (" …" if len(incomplete) > 8 else "")
+                + ".",
+            )
+        )
     if partial_last:
         years = ", ".join(f"{y} ({_part_label(kind, p)})" for y, p in sorted(partial_last.items()))
-        issues.append(table.issue(
-            WARNING, f"För {years} finns inte årets sista delperiod; den senaste används."))
-    columns = ["indicator_code", "district_code", "period", "sex", "value", "target", "source",
-               "marker"]  # fmt: skip
+        issues.append(
+            table.issue(
+                WARNING, f"För {years} finns inte årets sista delperiod; den senaste används."
+            )
+        )
+    columns = [
+        "indicator_code",
+        "district_code",
+        "period",
+        "sex",
+        "value",
+        "target",
+        "source",
+        "marker",
+    ]
     return pd.DataFrame(rows, columns=columns), issues
 
 
@@ -1057,10 +1238,14 @@ def _sources(out: pd.DataFrame, table: Table, ctx: Context) -> tuple[pd.Series, 
     if ctx.is_demo or not example.any():
         return sources, []
     # A Källa cell that says so anyway.
-    return sources.where(~example, fallback), [table.issue(
-        WARNING, f"Källan ”{domain.EXAMPLE_SOURCE}” är förbehållen exempeldata; "
-        f"{fmt.count(int(example.sum()), 'värde', 'värden')} får källan ”{fallback}”.",
-        key="source")]  # fmt: skip
+    return sources.where(~example, fallback), [
+        table.issue(
+            WARNING,
+            f"Källan ”{domain.EXAMPLE_SOURCE}” är förbehållen exempeldata; "
+            f"{fmt.count(int(example.sum()), 'värde', 'värden')} får källan ”{fallback}”.",
+            key="source",
+        )
+    ]
 
 
 def _wide_to_long(table: Table) -> tuple[Table, list[Issue]]:
@@ -1077,14 +1262,20 @@ def _wide_to_long(table: Table) -> tuple[Table, list[Issue]]:
     for period, keys in by_period.items():
         if len(keys) > 1:
             dropped += keys[:-1]
-            issues.append(table.issue(
-                WARNING, f"Perioden {period.label} finns i flera kolumner: "
-                + ", ".join(f"”{table.headers[k]}”" for k in keys)
-                + f". Den sista (”{table.headers[keys[-1]]}”) används, de andra hoppas över.",
-                key=keys[-1], value=table.headers[keys[-1]]))  # fmt: skip
+            issues.append(
+                table.issue(
+                    WARNING,
+                    f"Perioden {period.label} finns i flera kolumner: "
+                    + ", ".join(f"”{table.headers[k]}”" for k in keys)
+                    + f". Den sista (”{table.headers[keys[-1]]}”) används, de andra hoppas över.",
+                    key=keys[-1],
+                    value=table.headers[keys[-1]],
+                )
+            )
     value_vars = [k for k in table.period_columns if k not in dropped]
-    long = frame.melt(id_vars=id_columns, value_vars=value_vars, var_name="_key",
-                      value_name="value")  # fmt: skip
+    long = frame.melt(
+        id_vars=id_columns, value_vars=value_vars, var_name="_key", value_name="value"
+    )
     long["_period"] = long["_key"].map({k: p.code for k, p in table.period_columns.items()})
     long["_column"] = long["_key"].map(table.headers)
     long = long.drop(columns="_key").sort_values("_row", kind="stable")

@@ -30,17 +30,32 @@ ROLES: dict[str, str] = {
 }
 ROLE_NAMES = ", ".join(ROLES)
 _ROLE_LOOKUP = {norm_name(name): name for name in ROLES} | {
-    "area": "Område", "district": "Område", "region code": "Regionkod", "year": "År",
-    "value": "Värde", "sex": "Kön", "indicator": "Indikator", "target": "Mål", "source": "Källa",
-}  # fmt: skip
+    "area": "Område",
+    "district": "Område",
+    "region code": "Regionkod",
+    "year": "År",
+    "value": "Värde",
+    "sex": "Kön",
+    "indicator": "Indikator",
+    "target": "Mål",
+    "source": "Källa",
+}
 
 # How years are made of sub-year periods: a rule, or one named sub-period of each year.
 PER_YEAR_RULES = ("sum", "mean", "last")
 _NAMED_PART = re.compile(r"^(?:(?P<q>[KQ])(?P<qn>[1-4])|M(?P<m>0[1-9]|1[0-2])|H(?P<h>[12]))$", re.I)
 PER_YEAR_CHOICES = "sum, mean, last, K1–K4, Q1–Q4, M01–M12, H1 eller H2"
 # Every rule as `check_per_year` writes it (Q1 is K1), for a chooser.
-PER_YEAR_RULE_LIST = (*PER_YEAR_RULES, "K1", "K2", "K3", "K4",
-                      *(f"M{m:02d}" for m in range(1, 13)), "H1", "H2")  # fmt: skip
+PER_YEAR_RULE_LIST = (
+    *PER_YEAR_RULES,
+    "K1",
+    "K2",
+    "K3",
+    "K4",
+    *(f"M{m:02d}" for m in range(1, 13)),
+    "H1",
+    "H2",
+)
 PER_YEAR_LABELS = {
     "sum": "summan av årets delperioder",
     "mean": "medelvärdet av årets delperioder",
@@ -98,8 +113,14 @@ class ImportOptions:
 
     @property
     def is_empty(self) -> bool:
-        return not (self.indicator or self.columns or self.where or self.per_year
-                    or self.add_districts or self.sheets)  # fmt: skip
+        return not (
+            self.indicator
+            or self.columns
+            or self.where
+            or self.per_year
+            or self.add_districts
+            or self.sheets
+        )
 
     def role_for(self, header: object) -> str | None:
         """The column key this header was mapped to, if the analyst mapped it."""

@@ -102,9 +102,7 @@ def _read_workbook(data: bytes, file_name: str, limits: Limits) -> list[RawSheet
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, KeyError):
         raise FileRejected(_CORRUPT) from None
     if not ("xl/workbook.xml" in names or mimetype == _ODS_MIME):
-        raise FileRejected(
-            "Filen är ett zip-arkiv men inget kalkylark (.xlsx eller .ods)."
-        )
+        raise FileRejected("Filen är ett zip-arkiv men inget kalkylark (.xlsx eller .ods).")
     declared = sum(m.file_size for m in members)
     if declared > limits.max_unpacked_bytes:
         raise FileRejected(

@@ -47,33 +47,93 @@ PLAN = SheetSpec(
     "Åtgärder",
     ("Actions", "Åtgärdsplan"),
     (
-        Column("action_no", "Nr", ("Id", "Nummer", "Number"), True, "Åtgärdens nummer, t.ex. 1.4 (unikt inom planåret)"),
-        Column("area", "Utvecklingsområde", ("Development area",), True, "Nummer 1–5 eller områdets namn"),
+        Column(
+            "action_no",
+            "Nr",
+            ("Id", "Nummer", "Number"),
+            True,
+            "Åtgärdens nummer, t.ex. 1.4 (unikt inom planåret)",
+        ),
+        Column(
+            "area",
+            "Utvecklingsområde",
+            ("Development area",),
+            True,
+            "Nummer 1–5 eller områdets namn",
+        ),
         Column("title", "Åtgärd", ("Action", "Titel", "Title"), True, "Kort rubrik"),
         Column("description", "Beskrivning", ("Description",), False, "Fritext"),
-        Column("lead_office", "Ansvarig förvaltning", ("Lead office",), True, "En förvaltning (kod eller namn)"),
-        Column("partner_offices", "Samverkande förvaltningar", ("Partner offices",), False, "Förvaltningar åtskilda med ; eller ,"),
-        Column("districts", "Områden", ("Districts",), True, "Berga, Ryd, Skäggetorp åtskilda med ; eller , – eller Alla"),
+        Column(
+            "lead_office",
+            "Ansvarig förvaltning",
+            ("Lead office",),
+            True,
+            "En förvaltning (kod eller namn)",
+        ),
+        Column(
+            "partner_offices",
+            "Samverkande förvaltningar",
+            ("Partner offices",),
+            False,
+            "Förvaltningar åtskilda med ; eller ,",
+        ),
+        Column(
+            "districts",
+            "Områden",
+            ("Districts",),
+            True,
+            "Berga, Ryd, Skäggetorp åtskilda med ; eller , – eller Alla",
+        ),
         Column("plan_year", "Planår", ("Plan year",), True, "Årtal, t.ex. 2022"),
         Column("start", "Start", (), False, "År eller datum"),
         Column("end", "Slut", ("End",), False, "År eller datum"),
     ),
-)  # fmt: skip
+)
 
 FOLLOWUP = SheetSpec(
     "followup",
     "Uppföljning",
     ("Follow-up", "Followup", "Follow up"),
     (
-        Column("action_no", "Nr", ("Id", "Nummer", "Number"), True, "Ett åtgärdsnummer som finns i planen"),
-        Column("period", "Period", (), True, "2022, 2022-T1…T3, 2022-H1/H2, 2022-Q1…Q4, Delår 2022, Helår 2022"),
-        Column("status", "Status", (), True, "Ej påbörjad, Pågår enligt plan, Pågår med avvikelse, Genomförd, Avbruten"),
+        Column(
+            "action_no",
+            "Nr",
+            ("Id", "Nummer", "Number"),
+            True,
+            "Ett åtgärdsnummer som finns i planen",
+        ),
+        Column(
+            "period",
+            "Period",
+            (),
+            True,
+            "2022, 2022-T1…T3, 2022-H1/H2, 2022-Q1…Q4, Delår 2022, Helår 2022",
+        ),
+        Column(
+            "status",
+            "Status",
+            (),
+            True,
+            "Ej påbörjad, Pågår enligt plan, Pågår med avvikelse, Genomförd, Avbruten",
+        ),
         Column("progress", "Andel genomfört", ("Progress",), False, "0–100 (procent)"),
         Column("comment", "Kommentar", ("Comment",), False, "Fritext"),
-        Column("lead_office", "Ansvarig förvaltning", ("Lead office",), False, "Kontrolleras mot planen"),
-        Column("plan_year", "Planår", ("Plan year",), False, "Planen som numret avser (annars senaste planen)"),
+        Column(
+            "lead_office",
+            "Ansvarig förvaltning",
+            ("Lead office",),
+            False,
+            "Kontrolleras mot planen",
+        ),
+        Column(
+            "plan_year",
+            "Planår",
+            ("Plan year",),
+            False,
+            "Planen som numret avser (annars senaste planen)",
+        ),
     ),
-)  # fmt: skip
+)
 
 INDICATOR_VALUES = SheetSpec(
     "indicator_values",
@@ -81,14 +141,26 @@ INDICATOR_VALUES = SheetSpec(
     ("Indicator values", "Indikatorvarden", "Värden"),
     (
         Column("indicator", "Indikator", ("Indicator",), True, "Indikatorns kod eller namn"),
-        Column("district", "Område", ("District", "Stadsdel"), True, "Områdets namn, Linköping för hela kommunen"),
+        Column(
+            "district",
+            "Område",
+            ("District", "Stadsdel"),
+            True,
+            "Områdets namn, Linköping för hela kommunen",
+        ),
         Column("year", "År", ("Year",), True, "Fyrsiffrigt årtal"),
         Column("value", "Värde", ("Value",), True, "Tal; tom cell = saknas"),
         Column("sex", "Kön", ("Sex",), False, "T (totalt), K eller M"),
         Column("target", "Mål", ("Target",), False, "Målvärde för året"),
-        Column("source", "Källa", ("Source",), False, "Källa för just detta värde (annars indikatorns källa)"),
+        Column(
+            "source",
+            "Källa",
+            ("Source",),
+            False,
+            "Källa för just detta värde (annars indikatorns källa)",
+        ),
     ),
-)  # fmt: skip
+)
 
 # Wide form of indicator values: these columns, then one column per year.
 INDICATOR_VALUES_WIDE_KEYS = ("indicator", "district", "sex")
@@ -98,21 +170,44 @@ INDICATOR_VALUES_WIDE_KEYS = ("indicator", "district", "sex")
 STAT_ALIASES: dict[str, tuple[str, ...]] = {
     "indicator": ("kpi", "nyckeltal", "mått", "indikatorkod"),
     "district_code": (
-        "regionkod", "region code", "region_code", "kommunkod", "kommunnummer", "kommunnr",
-        "municipality_id", "municipality code", "länskod", "länsnummer", "regsokod",
-        "regso-kod", "regso_kod", "desokod", "deso-kod", "deso_kod", "områdeskod",
+        "regionkod",
+        "region code",
+        "region_code",
+        "kommunkod",
+        "kommunnummer",
+        "kommunnr",
+        "municipality_id",
+        "municipality code",
+        "länskod",
+        "länsnummer",
+        "regsokod",
+        "regso-kod",
+        "regso_kod",
+        "desokod",
+        "deso-kod",
+        "deso_kod",
+        "områdeskod",
     ),
     "year": ("tid", "period", "year", "år"),
     "sex": ("kön", "gender", "sex"),
     "value": ("värde", "value"),
     "status": ("status",),  # Kolada's per-value status; its markers are in the value cell
-}  # fmt: skip
+}
 # Area columns, finest first: when a file has several (Län and Kommun), the finest is the area
 # and the others are groupings of it.
 AREA_COLUMN_RANKS: dict[str, int] = {
-    "deso": 6, "regso": 5, "område": 4, "district": 4, "stadsdel": 4, "kommun": 3,
-    "municipality": 3, "kommunnamn": 3, "region": 2, "län": 1, "county": 1,
-}  # fmt: skip
+    "deso": 6,
+    "regso": 5,
+    "område": 4,
+    "district": 4,
+    "stadsdel": 4,
+    "kommun": 3,
+    "municipality": 3,
+    "kommunnamn": 3,
+    "region": 2,
+    "län": 1,
+    "county": 1,
+}
 
 INDICATORS = SheetSpec(
     "indicators",
@@ -127,7 +222,7 @@ INDICATORS = SheetSpec(
         Column("source", "Källa", ("Source",), False, "Var värdena kommer ifrån"),
         Column("definition", "Definition", (), False, "Hur indikatorn räknas"),
     ),
-)  # fmt: skip
+)
 
 OFFICES = SheetSpec(
     "offices",
@@ -147,8 +242,13 @@ DISTRICTS = SheetSpec(
         Column("code", "Kod", ("Code",), True, "Områdets kod (oftast namnet)"),
         Column("name", "Namn", ("Name",), True, "Områdets namn"),
         Column("district_type", "Typ", ("Type",), False, "fokus, referens eller jämförelse"),
-        Column("region_code", "Regionkod", ("Region code", "Kommunkod", "RegSO", "DeSO"), False,
-               "Officiell kod: kommunkod (0580), RegSO- eller DeSO-kod (0580R001)"),
+        Column(
+            "region_code",
+            "Regionkod",
+            ("Region code", "Kommunkod", "RegSO", "DeSO"),
+            False,
+            "Officiell kod: kommunkod (0580), RegSO- eller DeSO-kod (0580R001)",
+        ),
     ),
 )
 
@@ -164,8 +264,24 @@ AREAS = SheetSpec(
 
 # Order matters for recognition by header: more specific sheets first. Master data first in
 # processing, since the other sheets are checked against it.
-SHEETS: tuple[SheetSpec, ...] = (PLAN, FOLLOWUP, INDICATOR_VALUES, INDICATORS, DISTRICTS, OFFICES, AREAS)
-PROCESSING_ORDER = ("areas", "offices", "districts", "indicators", "plan", "followup", "indicator_values")
+SHEETS: tuple[SheetSpec, ...] = (
+    PLAN,
+    FOLLOWUP,
+    INDICATOR_VALUES,
+    INDICATORS,
+    DISTRICTS,
+    OFFICES,
+    AREAS,
+)
+PROCESSING_ORDER = (
+    "areas",
+    "offices",
+    "districts",
+    "indicators",
+    "plan",
+    "followup",
+    "indicator_values",
+)
 SHEET_BY_KIND = {s.kind: s for s in SHEETS}
 
 # The three kinds of workbook analysts upload, with their templates.

@@ -70,12 +70,18 @@ class Table:
             return self.headers[key]
         return next((c.sv for c in self.spec.columns if c.key == key), key)
 
-    def issue(self, severity: str, message: str, row: object = None, key: str = "",
-              value: str = "") -> Issue:  # fmt: skip
+    def issue(
+        self, severity: str, message: str, row: object = None, key: str = "", value: str = ""
+    ) -> Issue:
         return Issue(
-            severity, message, self.file, self.sheet,
-            None if row is None else int(row), self.header(key) if key else "", value,
-        )  # fmt: skip
+            severity,
+            message,
+            self.file,
+            self.sheet,
+            None if row is None else int(row),
+            self.header(key) if key else "",
+            value,
+        )
 
 
 @dataclass
@@ -121,8 +127,9 @@ def _is_complete(match: _HeaderMatch, sheet_spec: SheetSpec) -> bool:
     return required <= set(match.columns)
 
 
-def _find_header(sheet: RawSheet, sheet_spec: SheetSpec,
-                 options: ImportOptions) -> tuple[_HeaderMatch | None, _HeaderMatch | None]:  # fmt: skip
+def _find_header(
+    sheet: RawSheet, sheet_spec: SheetSpec, options: ImportOptions
+) -> tuple[_HeaderMatch | None, _HeaderMatch | None]:
     """(the header row, or None; the closest candidate, to say what is missing)."""
     best: _HeaderMatch | None = None
     for index, cells in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
@@ -158,12 +165,25 @@ _AREA_RANK = {norm_name(name): rank for name, rank in spec.AREA_COLUMN_RANKS.ite
 for _name in spec.INDICATOR_VALUES.column("district").names:
     _AREA_RANK.setdefault(norm_name(_name), 4)
 ROLE_LABELS = {
-    "indicator": "Indikator", "district": "Område", "district_code": "Regionkod", "year": "Period",
-    "value": "Värde", "sex": "Kön", "target": "Mål", "source": "Källa", "status": "Status",
-}  # fmt: skip
+    "indicator": "Indikator",
+    "district": "Område",
+    "district_code": "Regionkod",
+    "year": "Period",
+    "value": "Värde",
+    "sex": "Kön",
+    "target": "Mål",
+    "source": "Källa",
+    "status": "Status",
+}
 # The option that sets each role, for messages.
-ROLE_OPTION = {"district": "Område", "district_code": "Regionkod", "year": "År",
-               "value": "Värde", "sex": "Kön", "indicator": "Indikator"}  # fmt: skip
+ROLE_OPTION = {
+    "district": "Område",
+    "district_code": "Regionkod",
+    "year": "År",
+    "value": "Värde",
+    "sex": "Kön",
+    "indicator": "Indikator",
+}
 SAMPLE_ROWS = 50
 
 
@@ -202,8 +222,11 @@ def _match_values_header(sheet: RawSheet, index: int, options: ImportOptions) ->
                     f"Kolumnrubriken ”{show_value(cell)}” ser ut som en period men kan inte läsas "
                     "som ett år eller en del av ett år. Skriv t.ex. 2023, 2023K1 eller 2023M01, "
                     "eller ta bort kolumnen.",
-                    sheet=sheet.name, row=index + 1, column=header, value=show_value(cell),
-                )  # fmt: skip
+                    sheet=sheet.name,
+                    row=index + 1,
+                    column=header,
+                    value=show_value(cell),
+                )
             )
             continue
         if period is not None:
@@ -228,8 +251,9 @@ def _match_values_header(sheet: RawSheet, index: int, options: ImportOptions) ->
     return match
 
 
-def _choose(key: str, cols: list[int], cells: list[object], match: _HeaderMatch,
-            sheet: RawSheet, index: int) -> int | None:  # fmt: skip
+def _choose(
+    key: str, cols: list[int], cells: list[object], match: _HeaderMatch, sheet: RawSheet, index: int
+) -> int | None:
     """One column for a role that several headers name, or None with an error."""
     if len(cols) == 1:
         return cols[0]
@@ -248,8 +272,10 @@ def _choose(key: str, cols: list[int], cells: list[object], match: _HeaderMatch,
             f"Flera kolumner kan vara {ROLE_LABELS[key].lower()}: "
             + ", ".join(f"”{h}”" for h in headers)
             + f". Välj en med --column {option}={headers[0]} (på sidan: rollen för kolumnen).",
-            sheet=sheet.name, row=index + 1, column=headers[0],
-        )  # fmt: skip
+            sheet=sheet.name,
+            row=index + 1,
+            column=headers[0],
+        )
     )
     match.extras.update(dict(zip(cols, headers, strict=True)))
     match.ambiguous.add(key)
@@ -308,11 +334,14 @@ def _infer_value_column(sheet: RawSheet, index: int, match: _HeaderMatch) -> Non
     företag"): when exactly one extra column holds numbers, that is the value."""
     cells = sheet.rows[index]
     candidates = [
-        col for col, header in match.extras.items()
-        if col < len(cells) and not is_blank(cells[col])
+        col
+        for col, header in match.extras.items()
+        if col < len(cells)
+        and not is_blank(cells[col])
         and (sample := _column_sample(sheet, index, col))
-        and all(map(reads_as_number, sample)) and not all(missing_marker(v) for v in sample)
-    ]  # fmt: skip
+        and all(map(reads_as_number, sample))
+        and not all(missing_marker(v) for v in sample)
+    ]
     if len(candidates) != 1:
         return  # none, or a choice: the error for a missing value column lists them
     col = candidates[0]
@@ -324,8 +353,10 @@ def _infer_value_column(sheet: RawSheet, index: int, match: _HeaderMatch) -> Non
             WARNING,
             f"Kolumnen ”{header}” läses som värde: den är den enda kolumnen med tal. Är det fel, "
             f"ange värdekolumnen med --column Värde=RUBRIK.",
-            sheet=sheet.name, row=index + 1, column=header,
-        )  # fmt: skip
+            sheet=sheet.name,
+            row=index + 1,
+            column=header,
+        )
     )
 
 
@@ -334,15 +365,17 @@ def signature(cells: list[object], match: _HeaderMatch) -> str:
     so next year's export (one more year column) still matches."""
     parts = [
         "" if is_blank(cell) else norm_name(cell)
-        for col, cell in enumerate(cells) if col not in match.year_columns
-    ]  # fmt: skip
+        for col, cell in enumerate(cells)
+        if col not in match.year_columns
+    ]
     while parts and not parts[-1]:
         parts.pop()
     return "|".join(parts)
 
 
-def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec,
-         match: _HeaderMatch) -> tuple[Table, list[Issue]]:  # fmt: skip
+def _cut(
+    sheet: RawSheet, file: str, sheet_spec: SheetSpec, match: _HeaderMatch
+) -> tuple[Table, list[Issue]]:
     body = sheet.rows[match.row_index + 1 :]
     first_row = match.row_index + 2  # Excel numbering of the first row below the header
     wanted = (
@@ -357,11 +390,12 @@ def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec,
         if index < width:
             cells = np.fromiter(map(itemgetter(index), body), dtype=object, count=len(body))
         else:
-            cells = np.array([row[index] if index < len(row) else None for row in body],
-                             dtype=object)  # fmt: skip
+            cells = np.array(
+                [row[index] if index < len(row) else None for row in body], dtype=object
+            )
         # Calamine and CSV both give '' for an empty cell; blank cells become None.
         blank = cells == ""
-        text = np.fromiter(map(type, cells), dtype=object, count=len(cells)) == str
+        text = np.fromiter(map(type, cells), dtype=object, count=len(cells)) == str  # noqa: E721 - element-wise
         if text.any():
             # Whitespace-only cells are blank too; a column has few distinct texts.
             others = np.flatnonzero(text & ~blank)
@@ -375,7 +409,9 @@ def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec,
     period_columns = {f"p{index}": period for index, period in match.year_columns.items()}
     headers = dict(match.headers)
     header_cells = sheet.rows[match.row_index]
-    headers.update({f"p{index}": cell_text(header_cells[index]) or "" for index in match.year_columns})
+    headers.update(
+        {f"p{index}": cell_text(header_cells[index]) or "" for index in match.year_columns}
+    )
     headers.update({f"x{index}": header for index, header in match.extras.items()})
     issues: list[Issue] = []
     content_keys = [key for key, _ in wanted if not key.startswith("x")]
@@ -391,13 +427,28 @@ def _cut(sheet: RawSheet, file: str, sheet_spec: SheetSpec,
         if sheet_spec is spec.INDICATOR_VALUES and match.row_index > 0:
             issues += _fill_stub_down(file, sheet.name, frame, match.headers)
     extras = {f"x{index}": header for index, header in match.extras.items()}
-    table = Table(file, sheet.name, sheet_spec, frame, headers, period_columns, extras,
-                  header_row=match.row_index + 1)  # fmt: skip
+    table = Table(
+        file,
+        sheet.name,
+        sheet_spec,
+        frame,
+        headers,
+        period_columns,
+        extras,
+        header_row=match.row_index + 1,
+    )
     return table, issues
 
 
-def _unread(sheet: RawSheet, file: str, body: list[list[object]], first_row: int,
-            read: set[int], match: _HeaderMatch, keep: pd.Series) -> list[Issue]:  # fmt: skip
+def _unread(
+    sheet: RawSheet,
+    file: str,
+    body: list[list[object]],
+    first_row: int,
+    read: set[int],
+    match: _HeaderMatch,
+    keep: pd.Series,
+) -> list[Issue]:
     """Nothing readable is dropped unsaid: cells in a column without a header (or past the
     header's last column), and rows whose only content is in columns that are not read."""
     issues: list[Issue] = []
@@ -416,24 +467,39 @@ def _unread(sheet: RawSheet, file: str, body: list[list[object]], first_row: int
         if col in named:
             continue  # an unknown column: its own warning says so
         rows = [first_row + int(i) for i in np.flatnonzero(filled)]
-        issues.append(Issue(
-            WARNING, f"Kolumn {_column_letter(col)} har {fmt.count(len(rows), 'ifylld cell', 'ifyllda celler')} men ingen "
-            f"rubrik och läses inte (rad {row_ranges(rows)}). Ge den en rubrik om den ska läsas.",
-            file, sheet.name, rows[0], f"kolumn {_column_letter(col)}"))  # fmt: skip
+        issues.append(
+            Issue(
+                WARNING,
+                f"Kolumn {_column_letter(col)} har {fmt.count(len(rows), 'ifylld cell', 'ifyllda celler')} men ingen "
+                f"rubrik och läses inte (rad {row_ranges(rows)}). Ge den en rubrik om den ska läsas.",
+                file,
+                sheet.name,
+                rows[0],
+                f"kolumn {_column_letter(col)}",
+            )
+        )
     dropped = np.flatnonzero(unread_rows & ~keep.to_numpy())
     if len(dropped):
         rows = [first_row + int(i) for i in dropped]
-        issues.append(Issue(
-            WARNING, f"{fmt.count(len(rows), 'rad', 'rader')} har innehåll bara i kolumner som inte läses och hoppas "
-            f"över (rad {row_ranges(rows)}).", file, sheet.name, rows[0]))  # fmt: skip
+        issues.append(
+            Issue(
+                WARNING,
+                f"{fmt.count(len(rows), 'rad', 'rader')} har innehåll bara i kolumner som inte läses och hoppas "
+                f"över (rad {row_ranges(rows)}).",
+                file,
+                sheet.name,
+                rows[0],
+            )
+        )
     return issues
 
 
 _STUB_KEYS = ("indicator", "district", "district_code", "sex", "year")
 
 
-def _fill_stub_down(file: str, sheet: str, frame: pd.DataFrame,
-                    headers: dict[str, str]) -> list[Issue]:  # fmt: skip
+def _fill_stub_down(
+    file: str, sheet: str, frame: pd.DataFrame, headers: dict[str, str]
+) -> list[Issue]:
     """PX-Web writes a repeated value of a stub column (region, period, …) only on the first
     row of its group, under its title rows. Such blank cells hold the value above."""
     issues = []
@@ -450,15 +516,23 @@ def _fill_stub_down(file: str, sheet: str, frame: pd.DataFrame,
             continue
         frame.loc[fill, key] = filled[fill]
         rows = frame.loc[fill, "_row"].tolist()
-        issues.append(Issue(
-            WARNING, f"{fmt.count(len(rows), 'tom cell', 'tomma celler')} i kolumnen ”{headers.get(key, key)}” får värdet "
-            "ovanför (PX-Web skriver ett upprepat värde bara på gruppens första rad).",
-            file, sheet, int(rows[0]), headers.get(key, key)))  # fmt: skip
+        issues.append(
+            Issue(
+                WARNING,
+                f"{fmt.count(len(rows), 'tom cell', 'tomma celler')} i kolumnen ”{headers.get(key, key)}” får värdet "
+                "ovanför (PX-Web skriver ett upprepat värde bara på gruppens första rad).",
+                file,
+                sheet,
+                int(rows[0]),
+                headers.get(key, key),
+            )
+        )
     return issues
 
 
-def _footnotes(sheet: RawSheet, file: str, frame: pd.DataFrame, keep: pd.Series,
-               first_row: int) -> list[Issue]:  # fmt: skip
+def _footnotes(
+    sheet: RawSheet, file: str, frame: pd.DataFrame, keep: pd.Series, first_row: int
+) -> list[Issue]:
     """Notes under a PX-Web table ("Källa: SCB", "..  = uppgift saknas"): after a blank row,
     rows with text in one cell only. They are skipped, and said so."""
     # From the bottom up, so that only the notes themselves are looked at, not the table.
@@ -486,18 +560,28 @@ def _footnotes(sheet: RawSheet, file: str, frame: pd.DataFrame, keep: pd.Series,
     return [
         Issue(
             WARNING,
-            (f"Raden under tabellen läses som en fotnot och hoppas över (”{show_value(text, 40)}”)."
-             if len(rows) == 1 else
-             f"Raderna {span} under tabellen läses som fotnoter och hoppas över "
-             f"(”{show_value(text, 40)}” …)."),
-            file, sheet.name, rows[0],
-        )  # fmt: skip
+            (
+                f"Raden under tabellen läses som en fotnot och hoppas över (”{show_value(text, 40)}”)."
+                if len(rows) == 1
+                else f"Raderna {span} under tabellen läses som fotnoter och hoppas över "
+                f"(”{show_value(text, 40)}” …)."
+            ),
+            file,
+            sheet.name,
+            rows[0],
+        )
     ]
 
 
-def _fill_merged_down(sheet: RawSheet, file: str, match: _HeaderMatch, columns: dict[str, int],
-                      headers: dict[str, str], frame: pd.DataFrame,
-                      keep: pd.Series) -> list[Issue]:  # fmt: skip
+def _fill_merged_down(
+    sheet: RawSheet,
+    file: str,
+    match: _HeaderMatch,
+    columns: dict[str, int],
+    headers: dict[str, str],
+    frame: pd.DataFrame,
+    keep: pd.Series,
+) -> list[Issue]:
     """A cell merged over several rows (an area number beside a group of actions) holds its
     value for every row, as Excel shows it; calamine gives it to the first row only."""
     key_at = {index: key for key, index in columns.items()}
@@ -517,10 +601,15 @@ def _fill_merged_down(sheet: RawSheet, file: str, match: _HeaderMatch, columns: 
         area = f"{_column_letter(left)}{top + 1}:{_column_letter(right)}{bottom + 1}"
         issues.append(
             Issue(
-                WARNING, f"Cellerna {area} är sammanfogade. Värdet läses in på varje rad i "
+                WARNING,
+                f"Cellerna {area} är sammanfogade. Värdet läses in på varje rad i "
                 f"området (rad {top + 1}–{bottom + 1}).",
-                file, sheet.name, top + 1, headers.get(key, key), show_value(value),
-            )  # fmt: skip
+                file,
+                sheet.name,
+                top + 1,
+                headers.get(key, key),
+                show_value(value),
+            )
         )
     return issues
 
@@ -535,8 +624,9 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def recognise(sheets: list[RawSheet], file: str, is_csv: bool,
-              options: ImportOptions | None = None) -> tuple[list[Table], list[Issue]]:  # fmt: skip
+def recognise(
+    sheets: list[RawSheet], file: str, is_csv: bool, options: ImportOptions | None = None
+) -> tuple[list[Table], list[Issue]]:
     """The recognised tables of one file, and what was wrong or ignored on the way."""
     options = options or ImportOptions()
     tables: list[Table] = []
@@ -544,14 +634,21 @@ def recognise(sheets: list[RawSheet], file: str, is_csv: bool,
     skipped = [s.name for s in sheets if not options.wants_sheet(s.name)]
     if options.sheets and len(skipped) == len(sheets):
         names = ", ".join(f"”{s.name}”" for s in sheets)
-        return [], [Issue(ERROR, f"Filen har inget blad som heter "
-                          f"{', '.join(f'”{n}”' for n in options.sheets)} (--sheet). Bladen heter "
-                          f"{names}.", file)]  # fmt: skip
+        return [], [
+            Issue(
+                ERROR,
+                f"Filen har inget blad som heter "
+                f"{', '.join(f'”{n}”' for n in options.sheets)} (--sheet). Bladen heter "
+                f"{names}.",
+                file,
+            )
+        ]
     for sheet in sheets:
         if not options.wants_sheet(sheet.name):
             if not _is_blank_sheet(sheet):
-                issues.append(Issue(WARNING, f"Bladet ”{sheet.name}” läses inte (--sheet).",
-                                    file, sheet.name))  # fmt: skip
+                issues.append(
+                    Issue(WARNING, f"Bladet ”{sheet.name}” läses inte (--sheet).", file, sheet.name)
+                )
             continue
         named = _NAME_TO_SPEC.get(norm_name(sheet.name))
         if named is None and norm_name(sheet.name) in TEMPLATE_HELPER_SHEETS:
@@ -564,8 +661,9 @@ def recognise(sheets: list[RawSheet], file: str, is_csv: bool,
             if match is not None:
                 found = (candidate, match)
                 break
-            if best is not None and (closest is None or _coverage(candidate, best)
-                                     > _coverage(*closest)):  # fmt: skip
+            if best is not None and (
+                closest is None or _coverage(candidate, best) > _coverage(*closest)
+            ):
                 closest = (candidate, best)
         if found is None:
             if _is_blank_sheet(sheet):
@@ -579,9 +677,13 @@ def recognise(sheets: list[RawSheet], file: str, is_csv: bool,
         for header in match.unknown if sheet_spec is not spec.INDICATOR_VALUES else ():
             issues.append(
                 Issue(
-                    WARNING, f"Kolumnen ”{header}” känns inte igen och hoppas över.",
-                    file, sheet.name, match.row_index + 1, header,
-                )  # fmt: skip
+                    WARNING,
+                    f"Kolumnen ”{header}” känns inte igen och hoppas över.",
+                    file,
+                    sheet.name,
+                    match.row_index + 1,
+                    header,
+                )
             )
         if sheet_spec is spec.INDICATOR_VALUES:
             table.options = options
@@ -591,22 +693,36 @@ def recognise(sheets: list[RawSheet], file: str, is_csv: bool,
                     continue
                 if header.startswith("kolumn "):
                     continue  # no header: `_unread` names it with its rows
-                issues.append(Issue(
-                    WARNING, f"Kolumnen ”{header}” ingår inte i formatet och hoppas över.",
-                    file, sheet.name, match.row_index + 1, header))  # fmt: skip
+                issues.append(
+                    Issue(
+                        WARNING,
+                        f"Kolumnen ”{header}” ingår inte i formatet och hoppas över.",
+                        file,
+                        sheet.name,
+                        match.row_index + 1,
+                        header,
+                    )
+                )
             cells = sheet.rows[match.row_index]
             table.signature = signature(cells, match)
             table.roles = [
-                (table.headers.get(key, key), match.roles.get(col, "Period"
-                 if col in match.year_columns else "ignoreras"))
+                (
+                    table.headers.get(key, key),
+                    match.roles.get(col, "Period" if col in match.year_columns else "ignoreras"),
+                )
                 for key, col in sorted(
-                    [*match.columns.items(),
-                     *((f"p{c}", c) for c in match.year_columns),
-                     *((f"x{c}", c) for c in match.extras)],
-                    key=lambda kc: kc[1])
-            ]  # fmt: skip
+                    [
+                        *match.columns.items(),
+                        *((f"p{c}", c) for c in match.year_columns),
+                        *((f"x{c}", c) for c in match.extras),
+                    ],
+                    key=lambda kc: kc[1],
+                )
+            ]
         if table.frame.empty:
-            issues.append(Issue(WARNING, "Bladet har inga rader under rubrikraden.", file, sheet.name))
+            issues.append(
+                Issue(WARNING, "Bladet har inga rader under rubrikraden.", file, sheet.name)
+            )
         tables.append(table)
     return tables, issues
 
@@ -626,14 +742,19 @@ def _coverage(sheet_spec: SheetSpec, match: _HeaderMatch) -> float:
 
 _ACCEPTED = {
     "district": "Område, Stadsdel, Kommun, Region, Län, RegSO, DeSO, Municipality (eller en kod: "
-                "Regionkod, Kommunkod, municipality_id)",
+    "Regionkod, Kommunkod, municipality_id)",
     "year": "År, Year, Tid, Period (eller en kolumn per år: 2018, 2019 …)",
     "value": "Värde, Value",
-}  # fmt: skip
+}
 
 
-def _not_recognised(sheet: RawSheet, file: str, is_csv: bool, named: SheetSpec | None,
-                    closest: tuple[SheetSpec, _HeaderMatch] | None) -> Issue:  # fmt: skip
+def _not_recognised(
+    sheet: RawSheet,
+    file: str,
+    is_csv: bool,
+    named: SheetSpec | None,
+    closest: tuple[SheetSpec, _HeaderMatch] | None,
+) -> Issue:
     """Why a sheet (or CSV file) was not read: the columns it lacks and the names accepted."""
     where = "Filen" if is_csv else f"Bladet ”{sheet.name}”"
     values = closest[1] if closest and closest[0] is spec.INDICATOR_VALUES else None
@@ -652,8 +773,9 @@ def _not_recognised(sheet: RawSheet, file: str, is_csv: bool, named: SheetSpec |
             ERROR,
             f"{where} saknar rubrikraden: kolumnerna {', '.join(missing)} hittades inte bland "
             f"de första {HEADER_SCAN_ROWS} raderna.",
-            file, sheet.name,
-        )  # fmt: skip
+            file,
+            sheet.name,
+        )
     if partial:
         missing = []
         if "district" not in values.columns and "district_code" not in values.columns:
@@ -667,8 +789,9 @@ def _not_recognised(sheet: RawSheet, file: str, is_csv: bool, named: SheetSpec |
             f"{where} liknar indikatorvärden men saknar kolumn för {what}. {accepted} Har "
             f"kolumnen ett annat namn, ange den med --column {missing[0][2]}=RUBRIK (på sidan: "
             "rollen för kolumnen).",
-            file, "" if is_csv else sheet.name,
-        )  # fmt: skip
+            file,
+            "" if is_csv else sheet.name,
+        )
     if is_csv:
         return Issue(
             ERROR,
@@ -680,18 +803,21 @@ def _not_recognised(sheet: RawSheet, file: str, is_csv: bool, named: SheetSpec |
             "kolumnerna andra namn, ange dem med --column, t.ex. --column Område=RUBRIK. En "
             "CSV-fil kan också döpas efter bladet den motsvarar, t.ex. Uppföljning.csv.",
             file,
-        )  # fmt: skip
+        )
     return Issue(
         WARNING,
         f"Bladet ”{sheet.name}” känns inte igen och hoppas över. Bladen ska heta "
         "Åtgärder, Uppföljning, Indikatorvärden, Indikatorer, Förvaltningar, "
         "Områden eller Utvecklingsområden, eller ha en rubrikrad med de "
         "obligatoriska kolumnerna.",
-        file, sheet.name,
-    )  # fmt: skip
+        file,
+        sheet.name,
+    )
 
 
 def _is_blank_sheet(sheet: RawSheet) -> bool:
     return not any(
-        cell is not None and str(cell).strip() for row in sheet.rows[:HEADER_SCAN_ROWS] for cell in row
+        cell is not None and str(cell).strip()
+        for row in sheet.rows[:HEADER_SCAN_ROWS]
+        for cell in row
     )

@@ -32,7 +32,9 @@ def cell_text(value: object) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
-        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        return (
+            value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+        )
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()
@@ -383,7 +385,9 @@ def official_code(value: object) -> str | None:
         if isinstance(value, float) and not value.is_integer():
             return cell_text(value)
         number = int(value)
-        return f"{number:02d}" if number < 100 else f"{number:04d}" if number < 10000 else str(number)
+        return (
+            f"{number:02d}" if number < 100 else f"{number:04d}" if number < 10000 else str(number)
+        )
     return cell_text(value)
 
 

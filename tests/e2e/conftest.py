@@ -4,17 +4,14 @@
   segdash's own loader; never written to. Tests compute the numbers they expect from it with
   `segdash.queries`.
 - `server` (module): `streamlit run app.py` on a free port of 127.0.0.1 with a copy of that
-  database and one analyst account, waited for through /_stcore/health and then through one
-  warm-up visit to "/" (see below), and always stopped, also when a test fails.
+  database and one analyst account, waited for through /_stcore/health, and always stopped,
+  also when a test fails. A module's first test is the new server's first visit, as for the
+  first visitor after a restart (test_first_visit.py checks that one on a shared link).
 - `browser` (session): one headless chromium (Debian's, /usr/bin/chromium). A missing chromium
   is a failure, not a skip: CI installs it, and the browser tests must run there.
 - `page` (function): a fresh browser context, that is a new visitor with a new Streamlit
   session. When the test ends the page must not show a traceback or have logged an error of
   ours (harness.known_noise says what is Streamlit's own noise).
-
-The warm-up visit: a freshly started Streamlit server answers the very first browser visit to
-a page other than "/" with a "Page not found" dialog over the (correct) page; every later visit
-is fine. The fixture makes that first visit, so the tests see what users see afterwards.
 
 The helpers the tests use to act and look (`goto`, `rerun`, `wait_for_rerun`, `read_table`,
 ...) are in harness.py, shared with scripts/screenshots.py and benchmarks/bench_load.py; what
@@ -39,7 +36,6 @@ from .harness import (
     context_options,
     copy_database,
     exceptions_on_page,
-    goto,
     launch_chromium,
     prepare_context,
     server_log,
@@ -64,7 +60,8 @@ def pytest_terminal_summary(terminalreporter, config):
             samples = list(dict.fromkeys(node["html"][:70] for node in v["nodes"]))[:3]
             terminalreporter.write_line(
                 f"{state}: {v['id']} ({v['impact']}) x{len(v['nodes'])} [{'/'.join(owners)}] "
-                f"e.g. {v['nodes'][0]['target'][-60:]} | " + " | ".join(samples))
+                f"e.g. {v['nodes'][0]['target'][-60:]} | " + " | ".join(samples)
+            )
 
 
 @dataclass(frozen=True)
@@ -101,16 +98,11 @@ def open_page(browser, url: str, width: int = 1440, height: int = 900):
 
 
 @pytest.fixture(scope="module")
-def server(demo_path, browser, tmp_path_factory):
+def server(demo_path, tmp_path_factory):
     workdir = tmp_path_factory.mktemp("e2e-server")
     db = copy_database(demo_path, workdir)
     analysts = write_analysts(workdir / "analysts.json")
     with streamlit_server(db, analysts, workdir) as url:
-        warm_up, _ = open_page(browser, url)
-        try:
-            goto(warm_up, "/")  # the first visit (see the module docstring)
-        finally:
-            warm_up.context.close()
         yield Server(url, db, workdir)
 
 
@@ -128,8 +120,12 @@ def page(browser, server):
         problems = check_page(page, errors)
     finally:
         page.context.close()
-    assert not problems, ("the browser saw errors:\n" + "\n".join(problems)
-                          + "\n--- end of the server's log:\n" + server.log()[-3000:])
+    assert not problems, (
+        "the browser saw errors:\n"
+        + "\n".join(problems)
+        + "\n--- end of the server's log:\n"
+        + server.log()[-3000:]
+    )
 
 
 # --- what the pages should show, from the queries -------------------------------------------------
@@ -143,9 +139,12 @@ def expected_metrics(db: Path, filters: Filters) -> dict[str, str]:
     with Store(db) as store:
         figures = queries.key_figures(store, filters)
     labels = i18n.status_labels("sv")
-    statuses = figures["statuses"]
+    statuses = figures.statuses
     shown = statuses[(statuses["count"] > 0) | (statuses["previous_count"].fillna(0) > 0)]
     return {
-        "Åtgärder": fmt.number(figures["actions"], 0, "sv"),
-        **{labels[s]: fmt.number(c, 0, "sv") for s, c in zip(shown["status"], shown["count"], strict=True)},
-    }  # fmt: skip
+        "Åtgärder": fmt.number(figures.actions, 0, "sv"),
+        **{
+            labels[s]: fmt.number(c, 0, "sv")
+            for s, c in zip(shown["status"], shown["count"], strict=True)
+        },
+    }

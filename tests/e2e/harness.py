@@ -46,9 +46,13 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 HOST = "127.0.0.1"
 ANALYST = "anna"
 PASSWORD = "ett-långt-lösenord"
@@ -76,7 +80,7 @@ MISSING_CHROMIUM = (
 
 def build_demo_database(path: Path) -> Path:
     """A database holding exactly the demo data, made by the app's own loader."""
-    from segdash.seed import load_demo
+    from segdash.demo import load_demo
     from segdash.store import Store
 
     with Store(path) as store:
@@ -118,10 +122,16 @@ def _healthy(url: str) -> bool:
 
 
 @contextmanager
-def streamlit_server(db: Path, analysts: Path | None, workdir: Path, timeout: float = 90,
-                     on_start: Callable[[subprocess.Popen], None] | None = None,
-                     secrets_text: str = "", port: int | None = None,
-                     extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def streamlit_server(
+    db: Path,
+    analysts: Path | None,
+    workdir: Path,
+    timeout: float = 90,
+    on_start: Callable[[subprocess.Popen], None] | None = None,
+    secrets_text: str = "",
+    port: int | None = None,
+    extra_env: dict[str, str] | None = None,
+) -> Iterator[str]:
     """`python -m segdash serve` (streamlit run app.py behind the upload guard) on a free port
     of 127.0.0.1 with this database; yields its URL.
 
@@ -144,14 +154,24 @@ def streamlit_server(db: Path, analysts: Path | None, workdir: Path, timeout: fl
         **(extra_env or {}),
     }
     command = [
-        sys.executable, "-m", "segdash", "serve", "--server.port", str(port),
-        "--server.headless", "true", "--server.address", HOST,
-        "--server.fileWatcherType", "none", "--secrets.files", str(secrets),
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "segdash",
+        "serve",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        HOST,
+        "--server.fileWatcherType",
+        "none",
+        "--secrets.files",
+        str(secrets),
+    ]
     log_path = workdir / "server.log"
     with open(log_path, "w", encoding="utf-8") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log,
-                                  stderr=subprocess.STDOUT)  # fmt: skip
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + timeout
             while not _healthy(url):
@@ -258,8 +278,9 @@ STATE_JS = """
 def launch_chromium(playwright, **options):
     if not CHROMIUM.exists():
         raise RuntimeError(MISSING_CHROMIUM)
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                      args=CHROMIUM_ARGS, **options)  # fmt: skip
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS, **options
+    )
 
 
 def context_options(base_url: str, width: int = 1440, height: int = 900) -> dict:
@@ -282,8 +303,9 @@ def prepare_context(context) -> None:
     asks for nothing elsewhere; blocking here keeps every other test off the network too)."""
     context.add_init_script(RUN_COUNTER_JS)
     context.add_init_script(NO_SAVE_PICKER_JS)
-    context.route("**/*", lambda route: route.continue_() if is_local(route.request.url)
-                  else route.abort())  # fmt: skip
+    context.route(
+        "**/*", lambda route: route.continue_() if is_local(route.request.url) else route.abort()
+    )
 
 
 def wait_for_app(page, since: dict = NO_PROGRESS, timeout: float = 60_000) -> None:
@@ -291,8 +313,9 @@ def wait_for_app(page, since: dict = NO_PROGRESS, timeout: float = 60_000) -> No
     try:
         page.wait_for_function(DRAWN_JS, arg=since, polling=50, timeout=timeout)
     except Exception as exc:
-        raise AssertionError(f"the app did not finish drawing (since {since}): "
-                             f"{page.evaluate(STATE_JS)}") from exc
+        raise AssertionError(
+            f"the app did not finish drawing (since {since}): {page.evaluate(STATE_JS)}"
+        ) from exc
 
 
 def goto(page, path_and_query: str = "/", timeout: float = 60_000) -> None:
@@ -411,7 +434,8 @@ def read_table(page, dataframe) -> list[dict[str, str]]:
     read through the table's own "Download as CSV" button. That button sits in a toolbar that
     only shows on hover and overlaps the grid, so the click is dispatched to it directly."""
     button = dataframe.locator(
-        '[data-testid="stBaseButton-elementToolbar"][aria-label="Download as CSV"]')
+        '[data-testid="stBaseButton-elementToolbar"][aria-label="Download as CSV"]'
+    )
     with page.expect_download() as download:
         button.dispatch_event("click")
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")

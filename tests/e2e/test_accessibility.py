@@ -52,8 +52,13 @@ ALLOWED_IN_STREAMLIT_CHROME: dict[str, str] = {}
 
 FAILING_IMPACTS = {"serious", "critical"}
 
-AUDITED = [*VIEW_PAGES, "ladda-upp", "ladda-upp-kontrollrapport", "importhistorik",
-           "importhistorik-dialog"]  # fmt: skip
+AUDITED = [
+    *VIEW_PAGES,
+    "ladda-upp",
+    "ladda-upp-kontrollrapport",
+    "importhistorik",
+    "importhistorik-dialog",
+]
 
 
 @dataclass
@@ -107,11 +112,17 @@ def audit(page) -> Audit:
     for violation in response["violations"]:
         targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
         owners = page.evaluate(OWNER_JS, [targets, STREAMLIT_CHROME])
-        result.violations.append({
-            "id": violation["id"], "impact": violation["impact"], "help": violation["help"],
-            "nodes": [{"target": t, "html": n["html"], "owner": o, "summary": n["failureSummary"]}
-                      for t, n, o in zip(targets, violation["nodes"], owners, strict=True)],
-        })  # fmt: skip
+        result.violations.append(
+            {
+                "id": violation["id"],
+                "impact": violation["impact"],
+                "help": violation["help"],
+                "nodes": [
+                    {"target": t, "html": n["html"], "owner": o, "summary": n["failureSummary"]}
+                    for t, n, o in zip(targets, violation["nodes"], owners, strict=True)
+                ],
+            }
+        )
     result.headings = [tuple(h) for h in page.evaluate(HEADINGS_JS)]
     result.charts_without_alternative = page.evaluate(CHARTS_JS)
     return result
@@ -155,7 +166,8 @@ def audits(browser, server, request) -> dict[str, Audit]:
         results["ladda-upp"] = audit(page)
         with rerun(page):
             main_area(page).locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-                files=[{"name": "fel.xlsx", "mimeType": XLSX, "buffer": report_with_errors()}])
+                files=[{"name": "fel.xlsx", "mimeType": XLSX, "buffer": report_with_errors()}]
+            )
         results["ladda-upp-kontrollrapport"] = audit(page)
         follow("Importhistorik")
         results["importhistorik"] = audit(page)
@@ -189,7 +201,8 @@ def test_axe_finds_no_serious_or_critical_violation_in_our_content(audits, state
         if violation["impact"] not in FAILING_IMPACTS:
             continue
         tolerated = violation["id"] in ALLOWED_IN_STREAMLIT_CHROME and all(
-            node["owner"] == "streamlit" for node in violation["nodes"])
+            node["owner"] == "streamlit" for node in violation["nodes"]
+        )
         if not tolerated:
             failing.append(violation)
     assert not failing, f"axe-core on {state}:\n{describe(failing)}"
@@ -200,8 +213,11 @@ def test_headings_are_in_order(audits, state):
     headings = audits[state].headings
     assert headings and headings[0][0] == 1, f"the page does not start with its h1: {headings}"
     assert [level for level, _ in headings].count(1) == 1, f"more than one h1: {headings}"
-    skips = [f"h{a} “{ta}” → h{b} “{tb}”" for (a, ta), (b, tb) in itertools.pairwise(headings)
-             if b > a + 1]  # fmt: skip
+    skips = [
+        f"h{a} “{ta}” → h{b} “{tb}”"
+        for (a, ta), (b, tb) in itertools.pairwise(headings)
+        if b > a + 1
+    ]
     assert not skips, f"heading levels skipped on {state}: " + "; ".join(skips)
 
 

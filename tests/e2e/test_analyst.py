@@ -71,16 +71,20 @@ def on_track(demo_path) -> list[str]:
 def files(on_track) -> dict[str, bytes]:
     first, second = on_track
     return {
-        "bad": followup_bytes([
-            [first, LATEST, "Klar", 100, "ok", 2023],
-            ["9.99", LATEST, "Klar", 100, None, 2023],
-            [second, LATEST, "Pågår ibland", 50, None, 2023],
-        ]),
-        "good": followup_bytes([
-            [first, LATEST, "Genomförd", 100, "Klart i december", 2023],
-            [second, LATEST, "Pågår med avvikelse", 40, "Försenad", 2023],
-        ]),
-    }  # fmt: skip
+        "bad": followup_bytes(
+            [
+                [first, LATEST, "Klar", 100, "ok", 2023],
+                ["9.99", LATEST, "Klar", 100, None, 2023],
+                [second, LATEST, "Pågår ibland", 50, None, 2023],
+            ]
+        ),
+        "good": followup_bytes(
+            [
+                [first, LATEST, "Genomförd", 100, "Klart i december", 2023],
+                [second, LATEST, "Pågår med avvikelse", 40, "Försenad", 2023],
+            ]
+        ),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -89,11 +93,11 @@ def after_import(demo_path, files, tmp_path_factory) -> dict:
     path = tmp_path_factory.mktemp("oracle") / "oracle.duckdb"
     shutil.copyfile(demo_path, path)
     with Store(path) as store:
-        result = import_files(store, [UploadedFile(FILE_NAME, files["good"])], ANALYST,
-                              limits=Limits())  # fmt: skip
+        result = import_files(
+            store, [UploadedFile(FILE_NAME, files["good"])], ANALYST, limits=Limits()
+        )
         assert result.status == "imported", [i.message for i in result.issues]
-    return {"batch": result.batch_ids[0],
-            "metrics": expected_metrics(path, Filters(period=LATEST))}  # fmt: skip
+    return {"batch": result.batch_ids[0], "metrics": expected_metrics(path, Filters(period=LATEST))}
 
 
 # --- acting like an analyst ----------------------------------------------------------------------
@@ -113,8 +117,9 @@ def upload(page, data: bytes) -> None:
 
 def remove_uploaded_file(page) -> None:
     with rerun(page):
-        main_area(page).locator('[data-testid="stFileChipDeleteBtn"] button, '
-                                'button[data-testid="stFileChipDeleteBtn"]').first.click()  # fmt: skip
+        main_area(page).locator(
+            '[data-testid="stFileChipDeleteBtn"] button, button[data-testid="stFileChipDeleteBtn"]'
+        ).first.click()
 
 
 def menu(page) -> list[str]:
@@ -124,7 +129,9 @@ def menu(page) -> list[str]:
 
 def alert(page, kind: str):
     """The text of the main area's alerts of one kind: Success, Error, Info, Warning."""
-    return main_area(page).locator(f'[data-testid="stAlertContent{kind}"] [data-testid="stMarkdownContainer"]')
+    return main_area(page).locator(
+        f'[data-testid="stAlertContent{kind}"] [data-testid="stMarkdownContainer"]'
+    )
 
 
 def demo_banner(page):
@@ -156,7 +163,8 @@ def test_signing_in_from_the_sidebar_opens_the_analyst_pages(page, server):
 
 
 def test_upload_with_errors_then_corrected_import_then_rollback(
-        page, server, demo_path, files, after_import):  # fmt: skip
+    page, server, demo_path, files, after_import
+):
     before = expected_metrics(demo_path, Filters(period=LATEST))
     goto(page, "/")
     assert metrics(page) == before
@@ -186,7 +194,9 @@ def test_upload_with_errors_then_corrected_import_then_rollback(
     assert metrics(page) == {"Nya statusrader": "0", "Ändrad status": "2", "Oförändrad status": "0"}
     preview = read_table(page, main.locator('[data-testid="stDataFrame"]').last)
     assert [(r["Status före"], r["Status nu"]) for r in preview] == [
-        ("Pågår enligt plan", "Genomförd"), ("Pågår enligt plan", "Pågår med avvikelse")]
+        ("Pågår enligt plan", "Genomförd"),
+        ("Pågår enligt plan", "Pågår med avvikelse"),
+    ]
     confirm = main.get_by_role("button", name="Importera")
     expect(confirm).to_be_disabled()  # not before the preview is marked as reviewed
     with rerun(page):
@@ -205,7 +215,8 @@ def test_upload_with_errors_then_corrected_import_then_rollback(
     # 4. Roll the import back on the history page: the overview is as it was.
     go_to(page, "Importhistorik")
     expect(main.get_by_role("combobox", name="Välj import")).to_have_value(
-        f"{batch}: {FILE_NAME} (Aktiv)")
+        f"{batch}: {FILE_NAME} (Aktiv)"
+    )
     with rerun(page):
         main.get_by_role("button", name=f"Återkalla import {batch}").click()
     dialog = page.get_by_role("dialog")
@@ -214,7 +225,8 @@ def test_upload_with_errors_then_corrected_import_then_rollback(
         dialog.get_by_role("button", name="Ja, fortsätt").click()
     expect(dialog).to_have_count(0)
     expect(alert(page, "Success")).to_have_text(
-        f"Import {batch} är återkallad; de tidigare värdena gäller igen.")
+        f"Import {batch} är återkallad; de tidigare värdena gäller igen."
+    )
 
     go_to(page, "Översikt")
     assert metrics(page) == before
@@ -231,8 +243,11 @@ def test_mapping_step_for_a_file_in_an_official_layout(page, server):
     main = main_area(page)
     uploader = main.locator('[data-testid="stFileUploaderDropzoneInput"]')
     with rerun(page):
-        uploader.set_input_files(files=[{"name": "ohalsotal_2024.xlsx", "mimeType": XLSX,
-                                         "buffer": sickness_absence_xlsx()}])  # fmt: skip
+        uploader.set_input_files(
+            files=[
+                {"name": "ohalsotal_2024.xlsx", "mimeType": XLSX, "buffer": sickness_absence_xlsx()}
+            ]
+        )
     expect(main.get_by_text("Anpassa inläsningen: ohalsotal_2024.xlsx")).to_be_visible()
     expect(main.get_by_text("1 fel och 4 varningar i 1 fil.")).to_be_visible()
     expect(main.get_by_role("button", name="Importera")).to_have_count(0)
@@ -243,10 +258,17 @@ def test_mapping_step_for_a_file_in_an_official_layout(page, server):
     with rerun(page):
         main.get_by_text("Lägg till okända områden som jämförelseområden").click()
     expect(main.get_by_text("0 fel och 5 varningar i 1 fil.")).to_be_visible()
-    expect(main.get_by_text("Samma val på kommandoraden: --indicator OHAL --column "
-                            "Värde=Ohälsotalet --where Månad=09 --add-districts")).to_be_visible()
-    assert metrics(page) == {"Nya värden": "3", "Värden som ersätts": "3",
-                             "Oförändrade värden": "0"}  # fmt: skip
+    expect(
+        main.get_by_text(
+            "Samma val på kommandoraden: --indicator OHAL --column "
+            "Värde=Ohälsotalet --where Månad=09 --add-districts"
+        )
+    ).to_be_visible()
+    assert metrics(page) == {
+        "Nya värden": "3",
+        "Värden som ersätts": "3",
+        "Oförändrade värden": "0",
+    }
     expect(main.get_by_role("button", name="Importera")).to_be_disabled()
 
 

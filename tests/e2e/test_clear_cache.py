@@ -49,8 +49,12 @@ def wrong_password(page) -> None:
 
 def test_a_clear_cache_message_does_not_reset_the_sign_in_throttle(browser, demo_path, tmp_path):
     db = copy_database(demo_path, tmp_path)
-    with streamlit_server(db, write_analysts(tmp_path / "analysts.json"), tmp_path,
-                          extra_env={"SEGDASH_SIGNIN_DELAY": "0.01"}) as url:  # fmt: skip
+    with streamlit_server(
+        db,
+        write_analysts(tmp_path / "analysts.json"),
+        tmp_path,
+        extra_env={"SEGDASH_SIGNIN_DELAY": "0.01"},
+    ) as url:
         context = browser.new_context(**context_options(url))
         prepare_context(context)
         page = context.new_page()
@@ -66,6 +70,12 @@ def test_a_clear_cache_message_does_not_reset_the_sign_in_throttle(browser, demo
             wrong_password(page)
         finally:
             context.close()
-        counts = [int(n) for n in re.findall(r"failed sign-in for user name 'anna' \(failure "
-                                             r"(\d+) in a row\)", server_log(tmp_path))]  # fmt: skip
+        counts = [
+            int(n)
+            for n in re.findall(
+                r"failed sign-in for user name 'anna' \(failure "
+                r"(\d+) in a row\)",
+                server_log(tmp_path),
+            )
+        ]
     assert counts == [1, 2, 3, 4]  # not [1, 2, 3, 1]: the fourth guess still waits its turn

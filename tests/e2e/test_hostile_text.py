@@ -39,29 +39,51 @@ FILE_NAME = f"plan <img src=https://{EVIL}/f.png>.xlsx"
 def hostile_workbook() -> bytes:
     from conftest import make_xlsx
 
-    plan = ["Nr", "Utvecklingsområde", "Åtgärd", "Beskrivning", "Ansvarig förvaltning",
-            "Samverkande förvaltningar", "Områden", "Planår"]  # fmt: skip
-    return make_xlsx({
-        "Åtgärder": [plan, ["9.1", 5, TITLE, f"[mer](https://{EVIL}/m)", "XSS", None, "Hemma", 2024]],
-        "Förvaltningar": [["Kod", "Namn"], ["XSS", OFFICE]],
-        "Områden": [["Kod", "Namn", "Typ"], ["Hemma", DISTRICT, "fokus"]],
-        "Utvecklingsområden": [["Nr", "Namn"], [5, AREA]],
-    })  # fmt: skip
+    plan = [
+        "Nr",
+        "Utvecklingsområde",
+        "Åtgärd",
+        "Beskrivning",
+        "Ansvarig förvaltning",
+        "Samverkande förvaltningar",
+        "Områden",
+        "Planår",
+    ]
+    return make_xlsx(
+        {
+            "Åtgärder": [
+                plan,
+                ["9.1", 5, TITLE, f"[mer](https://{EVIL}/m)", "XSS", None, "Hemma", 2024],
+            ],
+            "Förvaltningar": [["Kod", "Namn"], ["XSS", OFFICE]],
+            "Områden": [["Kod", "Namn", "Typ"], ["Hemma", DISTRICT, "fokus"]],
+            "Utvecklingsområden": [["Nr", "Namn"], [5, AREA]],
+        }
+    )
 
 
 def hostile_followup_and_values() -> bytes:
     from conftest import make_xlsx
 
-    return make_xlsx({
-        "Uppföljning": [["Nr", "Period", "Status", "Andel genomfört", "Kommentar"],
-                        ["9.1", "2024", "Pågår med avvikelse", 40, COMMENT]],
-        "Indikatorer": [["Kod", "Namn", "Enhet", "Högre är bättre", "Källa"],
-                        ["XIND", INDICATOR, UNIT, "ja", f"[källa](https://{EVIL}/k)"]],
-        "Indikatorvärden": [["Indikator", "Område", "År", "Värde", "Mål"],
-                            ["XIND", "Hemma", 2023, 10, 20], ["XIND", "Hemma", 2024, 12, 20],
-                            ["XIND", "Linköping", 2023, 15, None],
-                            ["XIND", "Linköping", 2024, 16, None]],
-    })  # fmt: skip
+    return make_xlsx(
+        {
+            "Uppföljning": [
+                ["Nr", "Period", "Status", "Andel genomfört", "Kommentar"],
+                ["9.1", "2024", "Pågår med avvikelse", 40, COMMENT],
+            ],
+            "Indikatorer": [
+                ["Kod", "Namn", "Enhet", "Högre är bättre", "Källa"],
+                ["XIND", INDICATOR, UNIT, "ja", f"[källa](https://{EVIL}/k)"],
+            ],
+            "Indikatorvärden": [
+                ["Indikator", "Område", "År", "Värde", "Mål"],
+                ["XIND", "Hemma", 2023, 10, 20],
+                ["XIND", "Hemma", 2024, 12, 20],
+                ["XIND", "Linköping", 2023, 15, None],
+                ["XIND", "Linköping", 2024, 16, None],
+            ],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -70,8 +92,10 @@ def hostile_server(demo_path, tmp_path_factory):
     db = workdir / "hostile.duckdb"
     shutil.copy(demo_path, db)
     with Store(db) as store:
-        for name, data in ((FILE_NAME, hostile_workbook()),
-                           ("uppföljning <b>2024</b>.xlsx", hostile_followup_and_values())):
+        for name, data in (
+            (FILE_NAME, hostile_workbook()),
+            ("uppföljning <b>2024</b>.xlsx", hostile_followup_and_values()),
+        ):
             result = import_files(store, [UploadedFile(name, data)], ANALYST)
             assert result.status == "imported", [i.message for i in result.issues]
     with streamlit_server(db, write_analysts(workdir / "analysts.json"), workdir) as url:
@@ -97,13 +121,19 @@ PAGES = [
 
 
 def test_hostile_text_is_never_a_link_an_image_or_a_request(browser, hostile_server):
-    context = browser.new_context(base_url=hostile_server, viewport={"width": 1440, "height": 900},
-                                  locale="sv-SE")  # fmt: skip
+    context = browser.new_context(
+        base_url=hostile_server, viewport={"width": 1440, "height": 900}, locale="sv-SE"
+    )
     prepare_context(context)
     elsewhere: list[str] = []
-    context.route("**/*", lambda route: (route.continue_() if is_local(route.request.url)
-                                         else (elsewhere.append(route.request.url),
-                                               route.abort())))  # fmt: skip
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_()
+            if is_local(route.request.url)
+            else (elsewhere.append(route.request.url), route.abort())
+        ),
+    )
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:

@@ -33,12 +33,17 @@ class _Provider(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
         base = f"http://{HOST}:{self.server.server_port}"
         if self.path.startswith("/.well-known/openid-configuration"):
-            body = json.dumps({
-                "issuer": base, "authorization_endpoint": f"{base}/authorize",
-                "token_endpoint": f"{base}/token", "jwks_uri": f"{base}/jwks",
-                "response_types_supported": ["code"], "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256"],
-            }).encode()  # fmt: skip
+            body = json.dumps(
+                {
+                    "issuer": base,
+                    "authorization_endpoint": f"{base}/authorize",
+                    "token_endpoint": f"{base}/token",
+                    "jwks_uri": f"{base}/jwks",
+                    "response_types_supported": ["code"],
+                    "subject_types_supported": ["public"],
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                }
+            ).encode()
             content_type = "application/json"
         else:
             body = b"<html><body><h1>Kommunens inloggning</h1></body></html>"
@@ -64,8 +69,9 @@ def provider():
         server.shutdown()
 
 
-def test_the_sign_in_button_starts_the_identity_providers_flow(browser, demo_path, provider,
-                                                               tmp_path):  # fmt: skip
+def test_the_sign_in_button_starts_the_identity_providers_flow(
+    browser, demo_path, provider, tmp_path
+):
     import shutil
 
     db = tmp_path / "oidc.duckdb"
@@ -81,15 +87,15 @@ def test_the_sign_in_button_starts_the_identity_providers_flow(browser, demo_pat
         "[segdash]\n"
         'analysts = ["anna@linkoping.se"]\n'
     )
-    with streamlit_server(db, write_analysts(tmp_path / "analysts.json"), tmp_path,
-                          secrets_text=secrets, port=port) as url:  # fmt: skip
+    with streamlit_server(
+        db, write_analysts(tmp_path / "analysts.json"), tmp_path, secrets_text=secrets, port=port
+    ) as url:
         context = browser.new_context(**context_options(url))
         prepare_context(context)
         context.route(f"{provider}/**", lambda route: route.continue_())  # the stand-in is local
         page = context.new_page()
         try:
-            goto(page, "/")  # a new server's first visit (see tests/e2e/conftest.py)
-            goto(page, "/ladda-upp")
+            goto(page, "/ladda-upp")  # the new server's first visit
             main_area(page).get_by_role("button", name="Logga in med kommunens konto").click()
             page.wait_for_url(f"{provider}/authorize**", timeout=30_000)
             query = parse_qs(urlsplit(page.url).query)

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.e2e
 
 def test_no_page_makes_the_browser_ask_another_host(page):
     elsewhere: list[str] = []
-    page.on("request", lambda request: None if is_local(request.url)
-            else elsewhere.append(request.url))  # fmt: skip
+    page.on(
+        "request", lambda request: None if is_local(request.url) else elsewhere.append(request.url)
+    )
     for path in VIEW_PAGES:
         goto(page, "/" if path == "oversikt" else f"/{path}")
     goto(page, "/ladda-upp")

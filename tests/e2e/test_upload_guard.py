@@ -37,8 +37,9 @@ async def _viewer_session(url: str, cookie: str) -> str:
     import websockets
 
     address = url.replace("http://", "ws://") + "/_stcore/stream"
-    async with websockets.connect(address, subprotocols=["streamlit"], origin=url,
-                                  additional_headers={"Cookie": cookie}) as ws:  # fmt: skip
+    async with websockets.connect(
+        address, subprotocols=["streamlit"], origin=url, additional_headers={"Cookie": cookie}
+    ) as ws:
         message = BackMsg()
         message.rerun_script.query_string = ""
         message.rerun_script.page_script_hash = ""
@@ -75,8 +76,10 @@ def test_a_viewer_session_cannot_store_an_upload(server):
     cookie = f"_streamlit_xsrf={first.cookies['_streamlit_xsrf']}"
     result: dict = {}
     worker = threading.Thread(
-        target=lambda: result.update(zip(("session", "response"),
-                                         asyncio.run(_viewer_session(url, cookie)))))  # fmt: skip
+        target=lambda: result.update(
+            zip(("session", "response"), asyncio.run(_viewer_session(url, cookie)), strict=True)
+        )
+    )
     worker.start()
     worker.join(timeout=90)
     response = result["response"]
@@ -89,14 +92,19 @@ def test_a_viewer_session_cannot_store_an_upload(server):
 
 def test_an_analyst_uploads_and_after_signing_out_the_same_session_cannot(page, server):
     uploads: list[tuple[str, int]] = []
-    page.on("response", lambda r: uploads.append((r.url, r.status))
-            if "/_stcore/upload_file/" in r.url and r.request.method == "PUT" else None)  # fmt: skip
+    page.on(
+        "response",
+        lambda r: (
+            uploads.append((r.url, r.status))
+            if "/_stcore/upload_file/" in r.url and r.request.method == "PUT"
+            else None
+        ),
+    )
     goto(page, "/ladda-upp")
     sign_in(page, main_area(page))
     uploader = main_area(page).locator('[data-testid="stFileUploaderDropzoneInput"]')
     with rerun(page):
-        uploader.set_input_files(files=[{"name": "plan.xlsx", "mimeType": XLSX,
-                                         "buffer": PAYLOAD}])  # fmt: skip
+        uploader.set_input_files(files=[{"name": "plan.xlsx", "mimeType": XLSX, "buffer": PAYLOAD}])
     expect(main_area(page).get_by_text("plan.xlsx").first).to_be_visible()
     assert [status for _, status in uploads] == [204]  # the analyst's file was stored
 
@@ -106,8 +114,10 @@ def test_an_analyst_uploads_and_after_signing_out_the_same_session_cannot(page, 
     # Replay the upload in the same browser session, now signed out.
     upload_url = uploads[0][0].rsplit("/", 1)[0] + f"/{uuid.uuid4()}"
     token = next(c["value"] for c in page.context.cookies() if c["name"] == "_streamlit_xsrf")
-    replay = page.request.put(upload_url, headers={"X-Xsrftoken": token},
-                              multipart={"file": {"name": "igen.xlsx", "mimeType": XLSX,
-                                                  "buffer": PAYLOAD}})  # fmt: skip
+    replay = page.request.put(
+        upload_url,
+        headers={"X-Xsrftoken": token},
+        multipart={"file": {"name": "igen.xlsx", "mimeType": XLSX, "buffer": PAYLOAD}},
+    )
     assert replay.status == 403
     assert REFUSED_DETAIL in replay.text()

@@ -71,8 +71,11 @@ def test_the_overview_shows_the_key_figures_and_the_charts(page, server, demo_pa
     assert shown == expected_metrics(demo_path, Filters(period=LATEST))
     assert shown["Åtgärder"] == "50"  # hand-checked: the demo plan for 2023 has 50 actions
 
-    for title in ("Status per utvecklingsområde", "Status per ansvarig förvaltning",
-                  "Status i alla uppföljningar"):  # fmt: skip
+    for title in (
+        "Status per utvecklingsområde",
+        "Status per ansvarig förvaltning",
+        "Status i alla uppföljningar",
+    ):
         expect(main.get_by_role("heading", name=title)).to_be_visible()
     charts = main.locator('[data-testid="stPlotlyChart"]')
     expect(charts).to_have_count(3)
@@ -91,7 +94,8 @@ def test_choosing_a_district_in_the_sidebar_narrows_the_overview(page, server, d
 
 
 def test_a_district_chosen_in_the_sidebar_is_the_one_the_district_page_opens_on(
-        page, server, demo_path):  # fmt: skip
+    page, server, demo_path
+):
     goto(page, "/")
     choose_in_sidebar(page, "Områden", "Skäggetorp")
     with rerun(page):
@@ -103,7 +107,8 @@ def test_a_district_chosen_in_the_sidebar_is_the_one_the_district_page_opens_on(
 
 
 def test_choosing_a_district_in_the_sidebar_on_the_district_page_shows_that_district(
-        page, server, demo_path):  # fmt: skip
+    page, server, demo_path
+):
     goto(page, "/omraden")
     assert action_headings(page) == ["Åtgärder i Berga"]
 
@@ -112,13 +117,15 @@ def test_choosing_a_district_in_the_sidebar_on_the_district_page_shows_that_dist
     # The page must follow the sidebar: showing Berga while the sidebar (and the URL's
     # `district=Ryd`) says Ryd is two contradicting answers on one screen.
     assert action_headings(page) == ["Åtgärder i Ryd"], (
-        "the sidebar's district is ignored once the district page has been opened")
+        "the sidebar's district is ignored once the district page has been opened"
+    )
     rows = read_table(page, actions_table(page, "Ryd"))
     assert [r["Nr"] for r in rows] == expected_action_numbers(demo_path, LATEST, "Ryd")
 
 
 def test_choosing_districts_on_the_district_page_changes_headings_tables_and_url(
-        page, server, demo_path):  # fmt: skip
+    page, server, demo_path
+):
     goto(page, "/omraden")
     pills = main_area(page).get_by_role("toolbar", name="Område")
     berga = read_table(page, actions_table(page, "Berga"))
@@ -145,17 +152,18 @@ def test_choosing_districts_on_the_district_page_changes_headings_tables_and_url
 def test_a_shared_link_to_a_district_opens_that_period_and_district(page, server, demo_path):
     goto(page, "/omraden?period=2022&omrade=Ryd")
 
-    expect(page.get_by_role("dialog")).to_have_count(0)  # no "Page not found" (see conftest)
+    expect(page.get_by_role("dialog")).to_have_count(0)  # no "Page not found" (test_first_visit.py)
     expect(main_area(page).get_by_role("heading", level=1)).to_have_text("Områden")
-    expect(sidebar(page).get_by_role("combobox", name="Uppföljningsperiod")).to_have_value("Helår 2022")
+    expect(sidebar(page).get_by_role("combobox", name="Uppföljningsperiod")).to_have_value(
+        "Helår 2022"
+    )
     assert action_headings(page) == ["Åtgärder i Ryd"]
     rows = read_table(page, actions_table(page, "Ryd"))
     assert [r["Nr"] for r in rows] == expected_action_numbers(demo_path, "2022", "Ryd")
     assert len(rows) != len(expected_action_numbers(demo_path, LATEST, "Ryd"))
 
 
-def test_a_copied_address_gives_another_person_the_same_overview(
-        page, server, browser, demo_path):  # fmt: skip
+def test_a_copied_address_gives_another_person_the_same_overview(page, server, browser, demo_path):
     goto(page, "/")
     choose(page, "Uppföljningsperiod", "Helår 2022", sidebar(page))
     choose_in_sidebar(page, "Områden", "Berga")
@@ -198,11 +206,15 @@ def test_choosing_an_action_shows_its_detail_and_its_history(page, server, demo_
     expect(text.filter(has_text=detail["lead_office_name"]).first).to_be_visible()
     assert query_of(page)["atgard"] == [f"{LATEST}:{action_no}"]
     comments = read_table(page, main.locator('[data-testid="stDataFrame"]').last)
-    assert [r["Period"] for r in comments] == [i18n.period_label("sv", p) for p in history["period"]]
+    assert [r["Period"] for r in comments] == [
+        i18n.period_label("sv", p) for p in history["period"]
+    ]
 
 
 def test_a_link_to_an_action_opens_its_detail(page, server, demo_path):
     with Store(demo_path) as store:
-        action_no, title = queries.action_status(store, Filters(period=LATEST)).iloc[-1][["action_no", "title"]]
+        action_no, title = queries.action_status(store, Filters(period=LATEST)).iloc[-1][
+            ["action_no", "title"]
+        ]
     goto(page, f"/atgarder?atgard={LATEST}:{action_no}")
     assert headings_starting(page, "Åtgärd ") == [f"Åtgärd {action_no}: {title}"]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from segdash.config import settings
+from segdash.demo.catalogue import DEMO_DIR
 from segdash.importer import ImportResult, import_files, read_upload
 from segdash.store import Store
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-DEMO_DIR = DATA_DIR / "demo"
 DEMO_IMPORTER = "segdash (exempeldata)"
 
 
@@ -25,7 +24,7 @@ def load_demo(store: Store) -> ImportResult:
 
 def demo_enabled() -> bool:
     """SEGDASH_DEMO=off keeps a new database empty (for a production install)."""
-    return os.environ.get("SEGDASH_DEMO", "on").strip().casefold() not in {"off", "0", "nej", "no"}
+    return settings().demo
 
 
 def ensure_demo(store: Store) -> ImportResult | None:

@@ -15,10 +15,10 @@ import pandas as pd
 
 from segdash import domain, queries
 from segdash.importer import CheckResult
-from segdash.store import Store
+from segdash.store import TABLE_COLUMNS, Store
 
-_ACTION_FIELDS = ("area_no", "title", "description", "lead_office", "partner_offices",
-                  "districts", "start_when", "end_when")  # fmt: skip
+# An action's fields besides its key (plan year, number): what a new plan may change.
+_ACTION_FIELDS = TABLE_COLUMNS["action"][2:]
 
 
 @dataclass
@@ -34,7 +34,9 @@ class Preview:
 
 
 def _frames(check: CheckResult, table: str) -> pd.DataFrame | None:
-    frames = [f.frames[table] for f in check.new_files if table in f.frames and len(f.frames[table])]
+    frames = [
+        f.frames[table] for f in check.new_files if table in f.frames and len(f.frames[table])
+    ]
     return pd.concat(frames, ignore_index=True) if frames else None
 
 
@@ -48,8 +50,13 @@ def _same(a: object, b: object) -> bool:
 
 def _plan_changes(store: Store, incoming: pd.DataFrame) -> pd.DataFrame:
     current = queries.plan_actions(store, sorted(incoming["plan_year"].unique()))
-    merged = incoming.merge(current, on=["plan_year", "action_no"], how="outer",
-                            suffixes=("", "_before"), indicator=True)  # fmt: skip
+    merged = incoming.merge(
+        current,
+        on=["plan_year", "action_no"],
+        how="outer",
+        suffixes=("", "_before"),
+        indicator=True,
+    )
     rows = []
     for r in merged.to_dict("records"):
         if r["_merge"] == "left_only":
@@ -59,8 +66,15 @@ def _plan_changes(store: Store, incoming: pd.DataFrame) -> pd.DataFrame:
         else:
             fields = [f for f in _ACTION_FIELDS if not _same(r[f], r[f"{f}_before"])]
             change = "changed" if fields else "unchanged"
-        rows.append({"plan_year": int(r["plan_year"]), "action_no": r["action_no"],
-                     "title": r["title"], "change": change, "fields": fields})  # fmt: skip
+        rows.append(
+            {
+                "plan_year": int(r["plan_year"]),
+                "action_no": r["action_no"],
+                "title": r["title"],
+                "change": change,
+                "fields": fields,
+            }
+        )
     frame = pd.DataFrame(rows, columns=["plan_year", "action_no", "title", "change", "fields"])
     return queries.sort_actions(frame.assign(area_no=0)).drop(columns="area_no")
 
@@ -70,7 +84,8 @@ def _status_changes(store: Store, incoming: pd.DataFrame) -> pd.DataFrame:
     by_action: dict[tuple, list[tuple]] = {}
     for r in history.itertuples():
         by_action.setdefault((r.plan_year, r.action_no), []).append(
-            (domain.period_sort_key(r.period), r.period, r.status, r.progress))
+            (domain.period_sort_key(r.period), r.period, r.status, r.progress)
+        )
     rows = []
     for r in incoming.itertuples():
         earlier = sorted(by_action.get((r.plan_year, r.action_no), []))
@@ -83,13 +98,21 @@ def _status_changes(store: Store, incoming: pd.DataFrame) -> pd.DataFrame:
             change = "unchanged"
         else:
             change = "changed"
-        rows.append({
-            "plan_year": r.plan_year, "action_no": r.action_no, "period": r.period,
-            "before_period": before_period, "status_before": before_status,
-            "status": r.status, "progress_before": before_progress, "progress": r.progress,
-            "comment": r.comment, "change": change,
-            "replaces": bool(same),  # a row for this very period exists and is superseded
-        })  # fmt: skip
+        rows.append(
+            {
+                "plan_year": r.plan_year,
+                "action_no": r.action_no,
+                "period": r.period,
+                "before_period": before_period,
+                "status_before": before_status,
+                "status": r.status,
+                "progress_before": before_progress,
+                "progress": r.progress,
+                "comment": r.comment,
+                "change": change,
+                "replaces": bool(same),  # a row for this very period exists and is superseded
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -99,10 +122,14 @@ def _value_changes(store: Store, incoming: pd.DataFrame) -> pd.DataFrame:
     merged = incoming.merge(current, on=keys, how="left", suffixes=("", "_before"), indicator=True)
     existed = (merged["_merge"] == "both").to_numpy()
     same_value = (merged["value"] == merged["value_before"]) | (
-        merged["value"].isna() & merged["value_before"].isna())
+        merged["value"].isna() & merged["value_before"].isna()
+    )
     same_target = (merged["target"] == merged["target_before"]) | (
-        merged["target"].isna() & merged["target_before"].isna())
-    change = np.where(~existed, "added", np.where(same_value & same_target, "unchanged", "replaced"))
+        merged["target"].isna() & merged["target_before"].isna()
+    )
+    change = np.where(
+        ~existed, "added", np.where(same_value & same_target, "unchanged", "replaced")
+    )
     out = merged[[*keys, "value_before", "value", "target_before", "target"]].copy()
     out["change"] = change
     return out
@@ -127,8 +154,12 @@ def build_preview(store: Store, check: CheckResult) -> Preview:
         preview.values = _value_changes(store, values)
         for change in ("added", "replaced", "unchanged"):
             counts[f"values_{change}"] = int((preview.values["change"] == change).sum())
-    for table, key in (("indicator", "indicators"), ("office", "offices"),
-                       ("district", "districts"), ("development_area", "areas")):  # fmt: skip
+    for table, key in (
+        ("indicator", "indicators"),
+        ("office", "offices"),
+        ("district", "districts"),
+        ("development_area", "areas"),
+    ):
         frame = _frames(check, table)
         if frame is not None:
             counts[key] = len(frame)

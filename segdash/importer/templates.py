@@ -64,8 +64,7 @@ _DROPDOWNS: dict[str, _Dropdown] = {
     "status": _Dropdown(
         "Status",
         tuple(s.label for s in domain.STATUSES),
-        "Välj en status ur listan. Svara Ja om värdet ändå är rätt, t.ex. ett alias som "
-        "Klar.",
+        "Välj en status ur listan. Svara Ja om värdet ändå är rätt, t.ex. ett alias som Klar.",
     ),
     "area": _Dropdown(
         "Utvecklingsområde",
@@ -126,14 +125,12 @@ _PURPOSE: dict[str, tuple[str, ...]] = {
         "Fyll i årets åtgärdsplan mot segregation: en rad per åtgärd i bladet Åtgärder.",
         "Bladen Förvaltningar, Områden och Utvecklingsområden är frivilliga. De lägger till "
         "eller byter namn i appens listor; ta bort dem om de inte behövs.",
-        "Nr skrivs som text (1.10 är inte samma åtgärd som 1.1); kolumnen är formaterad som "
-        "text.",
+        "Nr skrivs som text (1.10 är inte samma åtgärd som 1.1); kolumnen är formaterad som text.",
         "Om planåret redan finns i appen ersätter importen det årets åtgärder "
         "(den tidigare versionen finns kvar i historiken).",
     ),
     "followup": (
-        "Fyll i uppföljningen av åtgärdsplanen: en rad per åtgärd och period i bladet "
-        "Uppföljning.",
+        "Fyll i uppföljningen av åtgärdsplanen: en rad per åtgärd och period i bladet Uppföljning.",
         "Nr ska finnas i planen. Om Planår är tomt avser numret den senaste planen som inte "
         "är senare än periodens år.",
     ),

@@ -1,0 +1,168 @@
+"""Display pieces every page uses: escaped text, tables with downloads, charts with their table
+and a text alternative, and the pages' empty states."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import pandas as pd
+import streamlit as st
+
+from segdash import exports, fmt, queries
+from segdash.queries import Filters
+from segdash.store import Store
+from segdash.ui.data import cached
+from segdash.ui.lang import lang, t
+
+
+def require_follow_up(filters: Filters) -> None:
+    """The empty states of the pages about actions: say what is missing and stop the page."""
+    if not cached(queries.plan_years):
+        st.info(t("empty.no_plan"), icon=":material/upload_file:")
+        st.stop()
+    if filters.period is None:
+        st.info(t("empty.no_followup"), icon=":material/upload_file:")
+        st.stop()
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+# Markdown also turns bare addresses into links ("www.x.se", "https://…", "namn@x.se"): an
+# invisible word joiner inside the word keeps them text.
+_AUTOLINK = re.compile(r"(?i)(?<![\w])(h)(ttps?)|(?<![\w])(w)(ww)|(f)(tp)|(m)(ailto)|(@)")
+_WORD_JOINER = "\u2060"
+
+
+def _break_autolink(match: re.Match) -> str:
+    groups = [g for g in match.groups() if g is not None]
+    if groups == ["@"]:
+        return _WORD_JOINER + "@"
+    return groups[0] + _WORD_JOINER + groups[1]
+
+
+def md(text: object) -> str:
+    """Text from the data (titles, names) made safe to put inside markdown: shown literally,
+    never as a link, emphasis, heading, image or HTML, and no bare address becomes a link."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", " ")
+    return _AUTOLINK.sub(_break_autolink, escaped)
+
+
+def tm(key: str, **values: object) -> str:
+    """A translated text for a markdown element, every interpolated value from the data shown
+    literally (see `md`)."""
+    return t(key, **{name: md(value) for name, value in values.items()})
+
+
+def demo_banner(store: Store) -> None:
+    if cached(queries.shows_demo_data):
+        st.warning(t("app.demo_banner"), icon=":material/info:")
+
+
+def table(
+    frame: pd.DataFrame,
+    columns: dict[str, str],
+    decimals: dict[str, int] | None = None,
+    key: str | None = None,
+    height: int | str = "auto",
+    **kwargs,
+):
+    """A read-only table: chosen columns under translated headers, numbers the Swedish way,
+    with Excel and CSV downloads of the same rows (named after `key`).
+
+    Numbers are shown as formatted text (decimal comma, space between thousands): Streamlit's
+    own number formats follow the browser's locale, not the app's language. The downloads keep
+    them as numbers. Text is shown as text, never as HTML.
+    """
+    raw = frame[list(columns)].rename(columns=columns)
+    shown = frame[list(columns)].copy()
+    language = lang()
+    for column, places in (decimals or {}).items():
+        if column in shown:
+            shown[column] = fmt.numbers(shown[column], places, language)
+    shown = shown.rename(columns=columns)
+    event = st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height, **kwargs)
+    if key is not None:
+        downloads(raw, key)
+    return event
+
+
+def downloads(frame: pd.DataFrame, name: str) -> None:
+    """Two small buttons: the frame as xlsx and as CSV, made only when clicked."""
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(
+        t("export.xlsx"),
+        data=lambda: exports.frame_to_xlsx(frame, name[:31]),
+        file_name=f"{name}.xlsx",
+        key=f"{name}_xlsx",
+        on_click="ignore",
+        help=t("export.help"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:",
+        type="tertiary",
+    )
+    right.download_button(
+        t("export.csv"),
+        data=lambda: exports.frame_to_csv(frame),
+        file_name=f"{name}.csv",
+        key=f"{name}_csv",
+        on_click="ignore",
+        help=t("export.help"),
+        mime="text/csv",
+        icon=":material/download:",
+        type="tertiary",
+    )
+
+
+def chart(figure, key: str, *, alt: str, **kwargs):
+    """A plotly chart at full width, with the toolbar trimmed, and `alt`: one sentence that
+    says what the chart shows, for screen readers (the table under it has the figures)."""
+    return st.plotly_chart(
+        figure,
+        key=key,
+        width="stretch",
+        theme=None,
+        alt=alt,
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]},
+        **kwargs,
+    )
+
+
+def wide_table(
+    frame: pd.DataFrame,
+    index: str,
+    columns: str,
+    values: str,
+    column_order: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """A long frame as a table a reader can scan: one row per `index`, one column per value of
+    `columns` (in `column_order` when given, else as they come), zeros for counts not there."""
+    wide = frame.pivot_table(
+        index=index,
+        columns=columns,
+        values=values,
+        sort=False,
+        fill_value=0 if values == "count" else None,
+    )
+    if column_order is not None:
+        wide = wide.reindex(columns=[c for c in column_order if c in wide.columns])
+    return wide.reset_index()
+
+
+def chart_with_table(
+    figure,
+    *,
+    key: str,
+    alt: str,
+    table_frame: pd.DataFrame,
+    columns: dict[str, str],
+    decimals: dict[str, int] | None = None,
+    table_key: str | None = None,
+    **chart_options,
+):
+    """The chart, and under it, folded, the same figures as a table (with downloads)."""
+    event = chart(figure, key=key, alt=alt, **chart_options)
+    with st.expander(t("overview.table_alt")):
+        table(table_frame, columns, decimals, key=table_key or f"{key}_table")
+    return event
