@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint lock bench demo-data clean
+.PHONY: run test lint lock audit bench demo-data clean
 
 # Installs the exact versions, checked against their hashes, from the lock file; the ranges in
 # requirements*.txt are what `make lock` resolves from.
@@ -34,6 +34,13 @@ lock:
 	        --no-emit-index-url --no-emit-trusted-host --no-emit-find-links \
 	        --output-file=$$name.lock $$name.txt || exit 1; \
 	done
+
+# Every pinned version against PyPI's vulnerability data (pip-audit, in the tools venv); says
+# plainly when the service cannot be reached or has no data. Fails on a known vulnerability.
+audit:
+	$(PYTHON) -m venv $(VENV)-tools
+	$(VENV)-tools/bin/pip install --quiet pip-audit
+	$(VENV)-tools/bin/python scripts/audit.py $(VENV)-tools/bin/pip-audit requirements.lock requirements-dev.lock
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_import.py

@@ -74,23 +74,21 @@ picked = ui.url_choice(
 
 plan_year, action_no = picked.split(":", 1)
 detail = ui.cached(queries.action_detail, plan_year=int(plan_year), action_no=action_no)
-st.header(t("actions.detail", no=ui.md(action_no), title=ui.md(detail["title"])))
+st.header(t("actions.detail", no=ui.md(action_no), title=ui.md(detail.title)))
 left, right = st.columns([2, 1])
 with left:
     st.markdown(f"**{t('actions.description')}**")
-    st.text(detail["description"] or t("actions.none"))
+    st.text(detail.description or t("actions.none"))
 with right:
-    partners = ", ".join(office_names.get(o, o) for o in detail["partner_offices"]) or t(
+    partners = ", ".join(office_names.get(o, o) for o in detail.partner_offices) or t(
         "actions.none"
     )
-    span = " – ".join(
-        str(v) for v in (detail["start_when"], detail["end_when"]) if v and not pd.isna(v)
-    )
+    span = " – ".join(str(v) for v in (detail.start_when, detail.end_when) if v and not pd.isna(v))
     facts = (
-        (t("col.area"), f"{detail['area_no']}. {ui.md(detail['area_name'])}"),
-        (t("col.lead_office"), ui.md(detail["lead_office_name"] or detail["lead_office"])),
+        (t("col.area"), f"{detail.area_no}. {ui.md(detail.area_name or '')}"),
+        (t("col.lead_office"), ui.md(detail.lead_office_name or detail.lead_office)),
         (t("actions.partners"), ui.md(partners)),
-        (t("actions.districts"), ui.md(district_list(detail["districts"]))),
+        (t("actions.districts"), ui.md(district_list(detail.districts))),
         (t("actions.period_span"), ui.md(span or t("actions.none"))),
     )
     for label, value in facts:

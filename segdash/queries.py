@@ -371,7 +371,23 @@ def search_actions(frame: pd.DataFrame, text: str) -> pd.DataFrame:
     return frame[mask].reset_index(drop=True)
 
 
-def action_detail(store: Store, plan_year: int, action_no: str) -> dict | None:
+@dataclass(frozen=True)
+class ActionDetail:
+    plan_year: int
+    action_no: str
+    title: str
+    description: str | None
+    area_no: int
+    area_name: str | None
+    lead_office: str
+    lead_office_name: str | None
+    partner_offices: list[str]
+    districts: list[str]
+    start_when: str | None
+    end_when: str | None
+
+
+def action_detail(store: Store, plan_year: int, action_no: str) -> ActionDetail | None:
     frame = store.df(
         """SELECT a.*, ar.name AS area_name, o.name AS lead_office_name
            FROM current_action a
@@ -383,9 +399,26 @@ def action_detail(store: Store, plan_year: int, action_no: str) -> dict | None:
     if frame.empty:
         return None
     row = frame.iloc[0].to_dict()
-    row["partner_offices"] = list(row["partner_offices"])
-    row["districts"] = list(row["districts"])
-    return row
+
+    def text(value) -> str | None:
+        return (
+            None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        )
+
+    return ActionDetail(
+        plan_year=int(row["plan_year"]),
+        action_no=str(row["action_no"]),
+        title=str(row["title"]),
+        description=text(row["description"]),
+        area_no=int(row["area_no"]),
+        area_name=text(row["area_name"]),
+        lead_office=str(row["lead_office"]),
+        lead_office_name=text(row["lead_office_name"]),
+        partner_offices=list(row["partner_offices"]),
+        districts=list(row["districts"]),
+        start_when=text(row["start_when"]),
+        end_when=text(row["end_when"]),
+    )
 
 
 def action_history(store: Store, action_no: str) -> pd.DataFrame:

@@ -202,9 +202,9 @@ def test_search_finds_number_title_and_comment(dashboard_store):
 
 def test_action_detail_and_history(dashboard_store):
     detail = q.action_detail(dashboard_store, 2022, "2.1")
-    assert detail["partner_offices"] == ["UBF", "KLF"]
-    assert detail["districts"] == ["Berga", "Ryd", "Skäggetorp"]  # "Alla"
-    assert detail["lead_office_name"] == "Integrations- och arbetsmarknadsförvaltningen"
+    assert detail.partner_offices == ["UBF", "KLF"]
+    assert detail.districts == ["Berga", "Ryd", "Skäggetorp"]  # "Alla"
+    assert detail.lead_office_name == "Integrations- och arbetsmarknadsförvaltningen"
     assert q.action_detail(dashboard_store, 2022, "9.9") is None
     history = q.action_history(dashboard_store, "1.10")
     assert [tuple(r) for r in history[["period", "status"]].itertuples(index=False)] == [

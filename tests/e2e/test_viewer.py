@@ -199,11 +199,11 @@ def test_choosing_an_action_shows_its_detail_and_its_history(page, server, demo_
     choose(page, "Visa en åtgärd", f"{action_no} {title}", main)
 
     assert headings_starting(page, "Åtgärd ") == [f"Åtgärd {action_no}: {title}"]
-    assert detail["title"] == title
+    assert detail.title == title
     text = main.locator('[data-testid="stText"], [data-testid="stMarkdownContainer"]')
-    if detail["description"]:
-        expect(text.filter(has_text=detail["description"]).first).to_be_visible()
-    expect(text.filter(has_text=detail["lead_office_name"]).first).to_be_visible()
+    if detail.description:
+        expect(text.filter(has_text=detail.description).first).to_be_visible()
+    expect(text.filter(has_text=detail.lead_office_name).first).to_be_visible()
     assert query_of(page)["atgard"] == [f"{LATEST}:{action_no}"]
     comments = read_table(page, main.locator('[data-testid="stDataFrame"]').last)
     assert [r["Period"] for r in comments] == [
