@@ -429,9 +429,11 @@ class Store:
         self._linger = settings.db_linger_seconds if linger_seconds is None else linger_seconds
         self._con: duckdb.DuckDBPyConnection | None = None
         self._users = 0
-        self._timer: threading.Timer | None = None
+        self._idle_since = 0.0
         self._closed = False
         self._lock = threading.RLock()  # guards the connection and its users
+        self._idle = threading.Condition(self._lock)
+        self._closer: threading.Thread | None = None  # lets go after the linger; one at a time
         self._write_lock = threading.RLock()
         with self._connection():  # opened now: a file that is no database is refused here
             if not self._in_memory:
@@ -455,9 +457,6 @@ class Store:
 
     def _acquire(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
             if self._con is None:
                 if self._closed:
                     raise StoreError(f"Databasen {self.path} är stängd.")
@@ -474,22 +473,33 @@ class Store:
                 return
             if self._closed or self._linger <= 0 or _someone_waits(self.path):
                 self._close_connection()
-            else:
-                self._timer = threading.Timer(self._linger, self._close_if_idle)
-                self._timer.daemon = True
-                self._timer.start()
+                return
+            self._idle_since = time.monotonic()
+            if self._closer is None:
+                self._closer = threading.Thread(target=self._close_when_idle, daemon=True)
+                self._closer.start()
 
-    def _close_if_idle(self) -> None:
-        with self._lock:
-            self._timer = None
-            if self._users == 0:
-                self._close_connection()
+    def _close_when_idle(self) -> None:
+        """The closer: lives as long as the connection, and closes it after the linger."""
+        with self._idle:
+            try:
+                while self._con is not None:
+                    left = self._linger
+                    if self._users == 0:
+                        left = self._idle_since + self._linger - time.monotonic()
+                        if left <= 0:
+                            self._close_connection()
+                            break
+                    self._idle.wait(left)
+            finally:
+                self._closer = None
 
     def _close_connection(self) -> None:
         if self._con is not None:
             con, self._con = self._con, None
             with _private_files():  # closing checkpoints the WAL into the file
                 con.close()
+            self._idle.notify_all()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         """Open the file, waiting (up to the wait) while another process has it."""
@@ -521,9 +531,6 @@ class Store:
     def close(self) -> None:
         with self._lock:
             self._closed = True
-            if self._timer is not None:
-                self._timer.cancel()
-                self._timer = None
             if self._users <= 0:
                 self._close_connection()
 
