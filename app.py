@@ -79,8 +79,9 @@ with st.sidebar:
             st.page_link(item)
 ui.sidebar_filters(store)
 ui.sign_in_box()
-ui.sync_upload_permission()
-ui.settings_warnings()
+who = ui.current_analyst()  # after the sign-in box, which may just have signed someone in or out
+ui.sync_upload_permission(who)
+ui.settings_warnings(who)
 ui.language_switch()
 ui.sync_url()
 ui.demo_banner(store)

@@ -80,7 +80,12 @@ def status_chart(by: str, group_title: str):
         group_labels=group_labels,
     )
     wide = ui.wide_table(
-        counts, index="label", columns="status", values="count", column_order=list(labels)
+        counts,
+        index="label",
+        columns="status",
+        values="count",
+        column_order=list(labels),
+        fill_value=0,
     )
     event = ui.chart_with_table(
         figure,
@@ -124,7 +129,12 @@ for pick, names, column in picks:
 st.header(t("overview.over_time"))
 over_time = ui.cached(queries.status_over_periods, filters=filters)
 wide = ui.wide_table(
-    over_time, index="period", columns="status", values="count", column_order=list(labels)
+    over_time,
+    index="period",
+    columns="status",
+    values="count",
+    column_order=list(labels),
+    fill_value=0,
 )
 wide["period"] = wide["period"].map(ui.period_label)
 ui.chart_with_table(

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from segdash import fmt, i18n, queries, ui
-from segdash.config import Limits
+from segdash.config import settings
 from segdash.importer import (
     CheckResult,
     FileCheck,
@@ -193,7 +193,7 @@ def _per_year_label(rule: str) -> str:
 who = ui.require_analyst()
 store = ui.get_store()
 lang = ui.lang()
-limits = Limits.from_env()
+limits = settings().limits
 st.title(t("upload.title"))
 st.markdown(t("upload.intro"))
 

@@ -55,10 +55,6 @@ class Limits:
     check_memory_bytes: int = 2_000 * 1_000_000
     check_seconds: float = 300
 
-    @classmethod
-    def from_env(cls) -> Limits:
-        return settings().limits
-
 
 @dataclass(frozen=True)
 class Settings:
@@ -139,8 +135,3 @@ def _parse(values: tuple[str | None, ...]) -> Settings:
     for problem in problems:
         log.warning("segdash: %s", problem)  # the server's log; the CLI's standard error
     return result
-
-
-def idle_limit_seconds() -> float:
-    """An analyst idle this long is signed out (SEGDASH_IDLE_MINUTES)."""
-    return settings().idle_seconds

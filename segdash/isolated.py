@@ -52,10 +52,6 @@ class OutOfMemory(Exception):
 _send: Callable[..., None] | None = None  # set in the child: the pipe to the parent
 
 
-def in_child() -> bool:
-    return _send is not None
-
-
 def note(what: object) -> None:
     """Tell the parent what the work is doing now (picklable; None: nothing in particular),
     so that an end by memory can say where. A no-op outside a child."""

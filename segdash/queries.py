@@ -76,9 +76,6 @@ def previous_period(all_periods: list[str], period: str) -> str | None:
     return all_periods[index - 1] if index > 0 else None
 
 
-plan_year_for = domain.plan_in_force  # the plan in force for a period
-
-
 @dataclass(frozen=True)
 class MasterData:
     """Development areas, offices and districts as they stand now, with the lookups pages and
@@ -206,7 +203,7 @@ def action_status(store: Store, filters: Filters, period: str | None = None) -> 
     period = period or filters.period
     if period is None:
         return pd.DataFrame(columns=_COLUMNS)
-    plan_year = plan_year_for(plan_years(store), period)
+    plan_year = domain.plan_in_force(plan_years(store), period)
     if plan_year is None:
         return pd.DataFrame(columns=_COLUMNS)
     cur = store.read()

@@ -13,6 +13,7 @@ its batch id; the current data is "the newest active batch wins per key", expose
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -373,20 +374,13 @@ class _Cursor:
 
     def __getattr__(self, name: str):
         attr = getattr(self._cursor, name)
-        if not callable(attr):
-            return attr
+        # A method comes back bound to this proxy, so that the proxy lives until the call
+        # returns: `store.read().execute(q).df()` must not give the connection back (the proxy
+        # collected) between execute and df.
+        return functools.partial(self._call, name) if callable(attr) else attr
 
-        def call(*args, **kwargs):
-            # `self` stays referenced until the call returns: `store.read().execute(q).df()`
-            # must not give the connection back between execute and df.
-            with self._alive():
-                return attr(*args, **kwargs)
-
-        return call
-
-    @contextmanager
-    def _alive(self) -> Iterator[None]:
-        yield
+    def _call(self, name: str, *args, **kwargs):
+        return getattr(self._cursor, name)(*args, **kwargs)
 
     def execute(self, *args, **kwargs):
         self._cursor.execute(*args, **kwargs)
@@ -467,11 +461,14 @@ class Store:
     def _release(self) -> None:
         with self._lock:
             self._users -= 1
-            if self._users > 0 or self._con is None or self._in_memory:
-                if self._closed and self._users <= 0:
-                    self._close_connection()
+            if self._users > 0 or self._con is None:
                 return
-            if self._closed or self._linger <= 0 or _someone_waits(self.path):
+            if self._closed:
+                self._close_connection()
+                return
+            if self._in_memory:  # closing would lose it: held until close()
+                return
+            if self._linger <= 0 or _someone_waits(self.path):
                 self._close_connection()
                 return
             self._idle_since = time.monotonic()

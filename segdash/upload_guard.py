@@ -62,7 +62,7 @@ def permitted(session_id: str, *, now: float | None = None) -> bool:
     if grant is None:
         return False
     now = time.monotonic() if now is None else now
-    if now - grant.seen > config.idle_limit_seconds():
+    if now - grant.seen > config.settings().idle_seconds:
         revoke(session_id)
         return False
     if grant.local:
@@ -74,11 +74,6 @@ def permitted(session_id: str, *, now: float | None = None) -> bool:
             revoke(session_id)
             return False
     return True
-
-
-def permitted_sessions() -> int:
-    with _lock:
-        return len(_permits)
 
 
 def _forget_ended_sessions() -> None:

@@ -11,6 +11,7 @@ import math
 import pytest
 from conftest import FOLLOWUP_HEADER, PLAN_2022, PLAN_HEADER, import_ok, xlsx_file
 
+from segdash import domain
 from segdash import queries as q
 from segdash.queries import Filters
 
@@ -69,9 +70,9 @@ def test_periods_in_order_and_the_plan_in_force(dashboard_store):
     assert q.plan_years(dashboard_store) == [2022, 2023]
     assert q.previous_period(["2022-T2", "2022", "2023"], "2022") == "2022-T2"
     assert q.previous_period(["2022-T2", "2022", "2023"], "2022-T2") is None
-    assert q.plan_year_for([2022, 2023], "2022-T2") == 2022
-    assert q.plan_year_for([2022, 2023], "2024") == 2023
-    assert q.plan_year_for([2022, 2023], "2021") is None
+    assert domain.plan_in_force([2022, 2023], "2022-T2") == 2022
+    assert domain.plan_in_force([2022, 2023], "2024") == 2023
+    assert domain.plan_in_force([2022, 2023], "2021") is None
 
 
 def test_action_status_lists_every_action_with_missing_follow_ups(dashboard_store):

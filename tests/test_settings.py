@@ -9,7 +9,7 @@ from pathlib import Path
 
 from test_analyst_flow import env, sign_in, start  # noqa: F401 - env is a fixture
 
-from segdash import config
+from segdash import config, ui
 from segdash.config import Limits, settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,10 +78,12 @@ def test_the_cli_says_a_bad_value_and_goes_on(tmp_path):
 
 
 def test_the_app_tells_an_analyst_and_no_viewer(env, monkeypatch):  # noqa: F811
-    monkeypatch.setenv("SEGDASH_MAX_ROWS", "0")
+    monkeypatch.setenv("SEGDASH_MAX_ROWS", "[0](https://example.invalid)")
     problem = settings().problems[0]
+    shown = ui.md(problem)  # the value is quoted as text, never a link
+    assert "\\[0\\]\\(h\u2060ttps" in shown  # brackets escaped, the address broken
     viewer = start()
     assert not viewer.exception
-    assert problem not in [w.value for w in viewer.sidebar.warning]
+    assert shown not in [w.value for w in viewer.sidebar.warning]
     analyst = sign_in(start("pages/upload.py"))
-    assert problem in [w.value for w in analyst.sidebar.warning]
+    assert shown in [w.value for w in analyst.sidebar.warning]

@@ -14,7 +14,7 @@ from pathlib import Path, PurePath
 import pandas as pd
 
 from segdash import fmt, isolated
-from segdash.config import Limits
+from segdash.config import Limits, settings
 from segdash.importer import normalise, spec
 from segdash.importer.issues import ERROR, WARNING, FileRejected, Issue, IssueGroup, group_issues
 from segdash.importer.options import ImportOptions
@@ -221,7 +221,7 @@ def _check_files(
 ) -> CheckResult:
     """What the database knows is read here; the file's reading and checking, which cost what
     the uploader decides, run in a child with a memory ceiling and a time limit (isolated)."""
-    limits = limits or Limits.from_env()
+    limits = limits or settings().limits
     if not files:
         return CheckResult([], [Issue(ERROR, "Ingen fil att importera.")])
     earlier = {f.sha256: store.find_batch_by_sha256(f.sha256) for f in files}

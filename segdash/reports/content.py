@@ -92,7 +92,7 @@ def build_report(
     if period not in all_periods:
         known = ", ".join(all_periods) or "–"
         raise ReportError(_t(lang, "report.unknown_period", period=period, known=known))
-    plan_year = queries.plan_year_for(queries.plan_years(store), period)
+    plan_year = domain.plan_in_force(queries.plan_years(store), period)
     if plan_year is None:
         raise ReportError(_t(lang, "empty.no_plan_for_period", period=period))
     if scope.kind is not None and scope.kind not in SCOPE_KINDS:

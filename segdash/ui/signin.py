@@ -12,6 +12,7 @@ import streamlit as st
 
 from segdash import auth, config, upload_guard
 from segdash.ui.lang import t
+from segdash.ui.widgets import md
 
 log = logging.getLogger("segdash.ui")
 
@@ -23,10 +24,6 @@ def _throttle() -> auth.Throttle:
 
 
 LAST_SEEN_KEY = "segdash_last_seen"
-
-
-def idle_limit_seconds() -> float:
-    return config.settings().idle_seconds
 
 
 def _client_address() -> str | None:
@@ -73,7 +70,7 @@ def current_analyst() -> str | None:
         now = time.time()
         idle = now - st.session_state.get(LAST_SEEN_KEY, now)
         removed = name not in auth.analyst_names()
-        if removed or idle > idle_limit_seconds():
+        if removed or idle > config.settings().idle_seconds:
             reason = "auth.removed" if removed else "auth.idle"
             st.session_state.pop(ANALYST_KEY, None)
             st.session_state.pop(LAST_SEEN_KEY, None)
@@ -141,12 +138,12 @@ def _session_id() -> str | None:
     return ctx.session_id if ctx is not None else None
 
 
-def sync_upload_permission() -> None:
-    """Let this session store uploads only while an analyst is signed in (see upload_guard)."""
+def sync_upload_permission(who: str | None) -> None:
+    """Let this session store uploads only while an analyst (`who`, from current_analyst in
+    this run) is signed in (see upload_guard)."""
     session_id = _session_id()
     if session_id is None:
         return
-    who = current_analyst()
     if who:
         upload_guard.permit(session_id, who, local=auth_mode() == "local")
     else:
@@ -172,10 +169,11 @@ def require_analyst() -> str:
     raise AssertionError("unreachable")
 
 
-def settings_warnings() -> None:
-    """Bad values in the settings (each replaced by its default) are told to analysts; viewers
-    need not know how the service is configured."""
+def settings_warnings(who: str | None) -> None:
+    """Bad values in the settings (each replaced by its default) are told to analysts (`who`);
+    viewers need not know how the service is configured."""
     problems = config.settings().problems
-    if problems and current_analyst():
+    if problems and who:
         for problem in problems:
-            st.sidebar.warning(problem, icon=":material/settings:")
+            # The value as set is quoted in the message: shown as text, never as markdown.
+            st.sidebar.warning(md(problem), icon=":material/settings:")

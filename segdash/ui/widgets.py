@@ -135,15 +135,13 @@ def wide_table(
     columns: str,
     values: str,
     column_order: Sequence[str] | None = None,
+    fill_value: float | None = None,
 ) -> pd.DataFrame:
     """A long frame as a table a reader can scan: one row per `index`, one column per value of
-    `columns` (in `column_order` when given, else as they come), zeros for counts not there."""
+    `columns` (in `column_order` when given, else as they come); `fill_value` where a pair has
+    no row (0 for counts; empty for measured values)."""
     wide = frame.pivot_table(
-        index=index,
-        columns=columns,
-        values=values,
-        sort=False,
-        fill_value=0 if values == "count" else None,
+        index=index, columns=columns, values=values, sort=False, fill_value=fill_value
     )
     if column_order is not None:
         wide = wide.reindex(columns=[c for c in column_order if c in wide.columns])

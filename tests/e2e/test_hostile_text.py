@@ -37,18 +37,9 @@ FILE_NAME = f"plan <img src=https://{EVIL}/f.png>.xlsx"
 
 
 def hostile_workbook() -> bytes:
-    from conftest import make_xlsx
+    from conftest import PLAN_HEADER, make_xlsx
 
-    plan = [
-        "Nr",
-        "Utvecklingsområde",
-        "Åtgärd",
-        "Beskrivning",
-        "Ansvarig förvaltning",
-        "Samverkande förvaltningar",
-        "Områden",
-        "Planår",
-    ]
+    plan = PLAN_HEADER[: PLAN_HEADER.index("Planår") + 1]  # without Start and Slut
     return make_xlsx(
         {
             "Åtgärder": [
