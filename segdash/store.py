@@ -13,6 +13,7 @@ its batch id; the current data is "the newest active batch wins per key", expose
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
 import json
@@ -21,6 +22,7 @@ import re
 import shutil
 import threading
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -366,6 +368,21 @@ def restore_backup(backup: str | Path, target: str | Path) -> Backup:
     return Backup(target, checked.sha256, checked.schema_version, checked.size)
 
 
+_open_stores: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+@atexit.register
+def _close_all_at_exit() -> None:
+    """Close every connection still open before the interpreter finalizes: a closer thread
+    (a daemon) must never be inside DuckDB's C++ code when the process ends."""
+    for store in list(_open_stores):
+        with store._lock:
+            store._close_connection()
+        closer = store._closer
+        if closer is not None:
+            closer.join(timeout=2)
+
+
 class _Cursor:
     """A read cursor that gives its use of the connection back when closed (or collected)."""
 
@@ -473,6 +490,7 @@ class Store:
                 return
             self._idle_since = time.monotonic()
             if self._closer is None:
+                _open_stores.add(self)
                 self._closer = threading.Thread(target=self._close_when_idle, daemon=True)
                 self._closer.start()
 
