@@ -62,6 +62,12 @@ analyst_pages = [
         url_path="ladda-upp",
     ),
     st.Page(
+        "pages/reporting.py",
+        title=t("nav.reporting"),
+        icon=":material/assignment_turned_in:",
+        url_path="rapportering",
+    ),
+    st.Page(
         "pages/history.py",
         title=t("nav.history"),
         icon=":material/history:",

@@ -1,8 +1,11 @@
 """Översikt: where the plan stands for the chosen period, for management."""
 
+from datetime import date
+
 import streamlit as st
 
 from segdash import charts, domain, fmt, queries, ui
+from segdash.reporting import rounds
 from segdash.ui import t
 
 filters = ui.current_filters()
@@ -22,6 +25,14 @@ if previous:
     st.markdown(t("overview.intro", period=period_text, previous=ui.period_label(previous)))
 else:
     st.markdown(t("overview.intro_first", period=period_text))
+
+# The reporting round under way (the latest open one), for everyone: who is still missing.
+open_rounds = [r for r in ui.cached(queries.reporting_rounds) if r.is_open]
+if open_rounds:
+    reporting = ui.cached(
+        queries.reporting_status, period=open_rounds[0].period, today=date.today()
+    )
+    st.info(ui.md(rounds.summary_line(reporting, lang)), icon=":material/assignment_turned_in:")
 
 # Key figures: the number of actions, then count and share per status with the change.
 shown = figures.shown_statuses

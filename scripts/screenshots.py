@@ -11,6 +11,11 @@ is smaller, which keeps them to a few hundred kB.
 
 Files: <out>/<page>-<width>.png, e.g. docs/screenshots/oversikt-1440.png, and the upload
 page's mapping step for a file in an official source's layout (ladda-upp-anpassa-<width>.png).
+
+The reporting page is taken last, with a round under way: after every other picture the
+analyst opens the round for the default period (with a message) and imports one office's form,
+filled in completely, through the upload page. Doing that last keeps the other pictures on the
+plain demo data.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import openpyxl
 from PIL import Image
 
 from tests.conftest import sickness_absence_xlsx
@@ -143,6 +149,84 @@ def take_mapping_step(browser, url: str, width: int, out: Path) -> tuple[Path, i
         context.close()
 
 
+REPORTING = "rapportering"
+REPORTING_OFFICE = "KLF"  # the office whose form is sent back, every action answered
+REPORTING_MESSAGE = (
+    "Hej! Fyll i status för era åtgärder i blanketten och skicka den till mig senast sista "
+    "dagen. Hör av er om något är oklart."
+)
+# (status, progress, comment) for the form's rows in turn
+REPORTING_ANSWERS = (
+    ("Genomförd", 100, "Klart enligt plan."),
+    ("Pågår enligt plan", 60, None),
+    ("Pågår med avvikelse", 30, "Rekryteringen tog längre tid än väntat."),
+)
+
+
+def filled_form(data: bytes) -> bytes:
+    """A prefilled form with Status, Andel genomfört and Kommentar answered on every row."""
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = workbook["Uppföljning"]
+    header = [cell.value for cell in sheet[1]]
+    status, progress, comment = (
+        header.index(h) + 1 for h in ("Status", "Andel genomfört", "Kommentar")
+    )
+    for n, row in enumerate(range(2, sheet.max_row + 1)):
+        answer = REPORTING_ANSWERS[n % len(REPORTING_ANSWERS)]
+        for column, value in zip((status, progress, comment), answer, strict=True):
+            sheet.cell(row, column, value)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def start_reporting_round(browser, url: str) -> None:
+    """As the analyst: open the round for the default period with a message, download one
+    office's form, fill it in and import it through the upload page."""
+    context = browser.new_context(**context_options(url))
+    prepare_context(context)
+    try:
+        page = context.new_page()
+        goto(page, f"/{REPORTING}")
+        sign_in(page)
+        main = main_area(page)
+        form = main.locator('[data-testid="stForm"]')
+        form.get_by_role("textbox", name="Meddelande till förvaltningarna (frivilligt)").fill(
+            REPORTING_MESSAGE
+        )
+        with rerun(page):
+            form.get_by_role("button", name="Öppna omgången").click()
+        main.locator('[data-testid="stAlertContentSuccess"]').wait_for()
+        with page.expect_download() as download:
+            main.get_by_role("button", name=f"{REPORTING_OFFICE} (").click()
+        answer = filled_form(Path(download.value.path()).read_bytes())
+
+        goto(page, "/ladda-upp")
+        sign_in(page)  # a page load starts a new session, signed out
+        with rerun(page):
+            main.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+                files=[
+                    {"name": download.value.suggested_filename, "mimeType": XLSX, "buffer": answer}
+                ]
+            )
+        with rerun(page):
+            main.get_by_text("Jag har granskat förhandsvisningen").click()
+        with rerun(page):
+            main.get_by_role("button", name="Importera").click()
+        main.locator('[data-testid="stAlertContentSuccess"]').wait_for()
+        problems = exceptions_on_page(page)
+        if problems:
+            raise RuntimeError(f"importing the filled-in form failed:\n{problems[0]}")
+    finally:
+        context.close()
+
+
+def report(taken: tuple[Path, int, int], width: int) -> None:
+    target, height, size = taken
+    shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+    print(f"{shown}  {width}x{height}  {size / 1000:.0f} kB")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -169,19 +253,16 @@ def main(argv: list[str] | None = None) -> int:
                 prepare_context(warm_up)
                 goto(warm_up.new_page(), "/")  # a new server's first visit (see tests/e2e)
                 warm_up.close()
-                pages = [(p, False) for p in VIEW_PAGES] + [(p, True) for p in ANALYST_PAGES]
+                pages = [(p, False) for p in VIEW_PAGES] + [
+                    (p, True) for p in ANALYST_PAGES if p != REPORTING
+                ]
                 for width in widths:
-                    shots = [
-                        lambda p=path, a=analyst, w=width: take(browser, url, p, w, args.out, a)
-                        for path, analyst in pages
-                    ]
-                    shots.append(lambda w=width: take_mapping_step(browser, url, w, args.out))
-                    for shot in shots:
-                        target, height, size = shot()
-                        print(
-                            f"{target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}"
-                            f"  {width}x{height}  {size / 1000:.0f} kB"
-                        )
+                    for path, analyst in pages:
+                        report(take(browser, url, path, width, args.out, analyst), width)
+                    report(take_mapping_step(browser, url, width, args.out), width)
+                start_reporting_round(browser, url)  # last: it changes the data (see above)
+                for width in widths:
+                    report(take(browser, url, REPORTING, width, args.out, True), width)
             finally:
                 browser.close()
     print(f"done in {time.monotonic() - started:.0f} s")

@@ -1,5 +1,5 @@
 """`python -m segdash`: import, check, batches, rollback, restore, demo, template, add-analyst,
-report, export and serve.
+report, export, forms, reporting, round, backup, restore-backup and serve.
 
 A thin face of the library: it parses options, calls the importer or the store, and prints.
 Exit codes: 0 done, 1 refused (errors in a file, or the database said no), 2 usage.
@@ -13,6 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -315,6 +316,93 @@ def cmd_report(args: argparse.Namespace, store: Store) -> int:
     return EXIT_OK
 
 
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"”{text}” är inget datum; skriv ÅÅÅÅ-MM-DD, t.ex. 2025-02-15.") from None
+
+
+def cmd_forms(args: argparse.Namespace, store: Store) -> int:
+    from segdash.reporting import rounds
+
+    deadline = _date(args.deadline) if args.deadline else None
+    try:
+        forms = rounds.forms_for(store, args.period, deadline)
+    except rounds.RoundError as exc:
+        print(f"segdash: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for form in forms:
+        path = out / form.file_name
+        path.write_bytes(form.data)
+        rows.append(
+            (form.office, form.office_name, fmt.count(form.actions, "åtgärd", "åtgärder"), path)
+        )
+    print(format_table(("Kod", "Förvaltning", "Åtgärder", "Fil"), rows, max_width=1000))
+    return EXIT_OK
+
+
+def cmd_reporting(args: argparse.Namespace, store: Store) -> int:
+    from segdash import queries
+    from segdash.reporting import rounds
+
+    try:
+        period = rounds.parse_period(args.period)
+    except rounds.RoundError as exc:
+        raise UsageError(str(exc)) from None
+    status = queries.reporting_status(store, period, date.today())
+    if status.plan_year is None:
+        print(
+            f"segdash: Det finns ingen åtgärdsplan för {period[:4]} eller tidigare.",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    rows = [
+        (o.office, o.office_name, o.actions, o.reported, o.missing)
+        for o in status.offices.itertuples()
+    ]
+    print(format_table(("Kod", "Förvaltning", "Åtgärder", "Rapporterade", "Saknas"), rows))
+    print()
+    print(rounds.summary_line(status))
+    return EXIT_OK
+
+
+def cmd_round(args: argparse.Namespace, store: Store) -> int:
+    from segdash.reporting import rounds
+
+    who = args.who or _os_user()
+    try:
+        period = rounds.parse_period(args.period)
+        if args.action == "open":
+            if not args.deadline:
+                raise UsageError("Ange sista dag med --deadline ÅÅÅÅ-MM-DD.")
+            found = rounds.open_round(
+                store,
+                period=period,
+                deadline=_date(args.deadline),
+                message=args.message,
+                by=who,
+                today=date.today(),
+            )
+            print(
+                f"Rapporteringsomgången för {period} är öppen, sista dag "
+                f"{fmt.long_date(found.deadline)} (planen för {found.plan_year})."
+            )
+        else:
+            store.set_round_open(period, args.action == "reopen", who)
+            print(
+                f"Rapporteringsomgången för {period} är "
+                + ("öppen igen." if args.action == "reopen" else "stängd.")
+            )
+    except rounds.RoundError as exc:
+        print(f"segdash: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    return EXIT_OK
+
+
 EXPORTS = ("actions", "indicators", "batches")
 
 
@@ -469,6 +557,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
     p.add_argument("--out", required=True, metavar="FIL")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("forms", help="förifyllda uppföljningsblanketter, en per förvaltning")
+    p.add_argument("--period", required=True, help="uppföljningsperiod, t.ex. 2024 eller 2025-T1")
+    p.add_argument("--out", required=True, metavar="MAPP", help="mappen blanketterna sparas i")
+    p.add_argument(
+        "--deadline",
+        metavar="ÅÅÅÅ-MM-DD",
+        help="sista dag för svar (annars rapporteringsomgångens)",
+    )
+    p.set_defaults(func=cmd_forms)
+
+    p = sub.add_parser("reporting", help="vilka förvaltningar som har rapporterat för en period")
+    p.add_argument("--period", required=True, help="uppföljningsperiod, t.ex. 2024")
+    p.set_defaults(func=cmd_reporting)
+
+    p = sub.add_parser("round", help="öppna, stäng eller öppna igen en rapporteringsomgång")
+    p.add_argument("action", choices=("open", "close", "reopen"), metavar="open|close|reopen")
+    p.add_argument("--period", required=True, help="uppföljningsperiod, t.ex. 2024")
+    p.add_argument("--deadline", metavar="ÅÅÅÅ-MM-DD", help="sista dag för svar (open)")
+    p.add_argument("--message", help="meddelande till förvaltningarna (open)")
+    p.add_argument("--who", help="vem som gör ändringen (annars inloggad användare)")
+    p.set_defaults(func=cmd_round)
 
     p = sub.add_parser("serve", help="starta appen (streamlit run app.py) med uppladdningsspärren")
     p.add_argument(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 import pandas as pd
 
@@ -659,4 +660,184 @@ def source_batches(
             "districts": list(districts),
             "system": SYSTEM_BATCH_ID,
         },
+    )
+
+
+# --- the reporting round ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Round:
+    """A follow-up period's reporting round as it stands (the newest active opening)."""
+
+    period: str
+    plan_year: int
+    deadline: date
+    message: str | None
+    is_open: bool
+    opened_by: str
+    opened_at: datetime
+    batch_id: int
+
+
+def reporting_rounds(store: Store) -> list[Round]:
+    """Every period's round, the latest period first."""
+    frame = store.df(
+        "SELECT period, plan_year, deadline, message, is_open, opened_by, opened_at, batch_id "
+        "FROM current_reporting_round"
+    )
+    rounds = [_round(r) for r in frame.to_dict("records")]
+    return sorted(rounds, key=lambda r: domain.period_sort_key(r.period), reverse=True)
+
+
+def _round(row: dict) -> Round:
+    deadline = row["deadline"]
+    return Round(
+        period=row["period"],
+        plan_year=int(row["plan_year"]),
+        deadline=deadline.date() if isinstance(deadline, datetime) else deadline,
+        message=row["message"] if isinstance(row["message"], str) else None,
+        is_open=bool(row["is_open"]),
+        opened_by=row["opened_by"],
+        opened_at=pd.Timestamp(row["opened_at"]).to_pydatetime(),
+        batch_id=int(row["batch_id"]),
+    )
+
+
+def reporting_round(store: Store, period: str) -> Round | None:
+    return next((r for r in reporting_rounds(store) if r.period == period), None)
+
+
+@dataclass(frozen=True)
+class ReportingStatus:
+    """Who has reported for a period: per office, and per action of the plan in force."""
+
+    period: str
+    plan_year: int | None  # None: no plan for the period's year or before
+    round: Round | None
+    today: date
+    # office, office_name, contact_email, actions, reported, missing, last_by, last_at, last_file
+    offices: pd.DataFrame
+    # action_no, title, area_no, lead_office, lead_office_name, reported, status, progress,
+    # comment, batch_id
+    actions: pd.DataFrame
+
+    @property
+    def total(self) -> int:
+        return len(self.actions)
+
+    @property
+    def reported(self) -> int:
+        return int(self.actions["reported"].sum()) if len(self.actions) else 0
+
+    @property
+    def offices_missing(self) -> int:
+        return int((self.offices["missing"] > 0).sum()) if len(self.offices) else 0
+
+    @property
+    def days_left(self) -> int | None:
+        """Days to the deadline (0 on the day itself, negative once it has passed)."""
+        if self.round is None:
+            return None
+        return (self.round.deadline - self.today).days
+
+    def missing_actions(self, office: str) -> pd.DataFrame:
+        frame = self.actions
+        return frame[(frame["lead_office"] == office) & ~frame["reported"]].reset_index(drop=True)
+
+
+_REPORTING_ACTIONS_SQL = """
+SELECT a.action_no, a.title, a.area_no, a.lead_office,
+       coalesce(o.name, a.lead_office) AS lead_office_name,
+       s.status IS NOT NULL AS reported, s.status, s.progress, s.comment, s.batch_id
+FROM current_action a
+LEFT JOIN current_office o ON o.code = a.lead_office
+LEFT JOIN current_action_status s
+       ON s.plan_year = a.plan_year AND s.action_no = a.action_no AND s.period = ?
+WHERE a.plan_year = ?
+"""
+
+_REPORTING_OFFICES_SQL = (
+    """
+WITH actions AS ("""
+    + _REPORTING_ACTIONS_SQL
+    + """),
+per_office AS (
+    SELECT lead_office AS office, any_value(lead_office_name) AS office_name,
+           count(*) AS actions, count(*) FILTER (WHERE reported) AS reported,
+           max(batch_id) AS last_batch
+    FROM actions GROUP BY lead_office
+)
+SELECT p.office, p.office_name, o.contact_email, p.actions, p.reported,
+       p.actions - p.reported AS missing,
+       b.imported_by AS last_by, b.imported_at AS last_at, b.file_name AS last_file
+FROM per_office p
+LEFT JOIN current_office o ON o.code = p.office
+LEFT JOIN import_batch b ON b.batch_id = p.last_batch
+ORDER BY p.office_name
+"""
+)
+
+
+def reporting_status(store: Store, period: str, today: date) -> ReportingStatus:
+    """The plan in force for the period (the round's plan year once a round is open), each of
+    its actions reported or not, and per lead office: how many, the last upload (who, when,
+    which file) among the statuses that count now."""
+    found = reporting_round(store, period)
+    plan_year = (
+        found.plan_year if found is not None else domain.plan_in_force(plan_years(store), period)
+    )
+    if plan_year is None:
+        empty = pd.DataFrame()
+        return ReportingStatus(period, None, found, today, empty, empty)
+    with store.snapshot() as cur:
+        actions = cur.execute(_REPORTING_ACTIONS_SQL, [period, plan_year]).df()
+        offices = cur.execute(_REPORTING_OFFICES_SQL, [period, plan_year]).df()
+    actions = sort_actions(actions)
+    actions["reported"] = actions["reported"].astype(bool)
+    for column in ("actions", "reported", "missing"):
+        offices[column] = offices[column].astype(int)
+    return ReportingStatus(period, int(plan_year), found, today, offices, actions)
+
+
+def form_rows(store: Store, period: str, plan_year: int) -> pd.DataFrame:
+    """The plan's actions for the period's forms, with the latest follow-up before the period
+    (an action keeps its number from plan to plan): lead_office, action_no, title,
+    previous_period, previous_status, previous_progress, previous_comment."""
+    with store.snapshot() as cur:
+        actions = cur.execute(
+            "SELECT plan_year, action_no, area_no, title, lead_office FROM current_action "
+            "WHERE plan_year = ?",
+            [plan_year],
+        ).df()
+        earlier = cur.execute(
+            "SELECT action_no, period, status, progress, comment FROM current_action_status "
+            "WHERE action_no IN (SELECT action_no FROM current_action WHERE plan_year = ?)",
+            [plan_year],
+        ).df()
+    before = domain.period_sort_key(period)
+    earlier = earlier[[domain.period_sort_key(p) < before for p in earlier["period"]]]
+    if len(earlier):
+        earlier = earlier.assign(_key=[domain.period_sort_key(p) for p in earlier["period"]])
+        earlier = earlier.sort_values("_key").groupby("action_no", sort=False).tail(1)
+    previous = earlier.rename(
+        columns={
+            "period": "previous_period",
+            "status": "previous_status",
+            "progress": "previous_progress",
+            "comment": "previous_comment",
+        }
+    ).drop(columns="_key", errors="ignore")
+    rows = actions.merge(previous, on="action_no", how="left")
+    return sort_actions(rows)
+
+
+def reminders_sent(store: Store, period: str) -> pd.DataFrame:
+    """The reminders sent for a period, newest first."""
+    return store.df(
+        "SELECT r.sent_at, r.sent_by, r.office_code, coalesce(o.name, r.office_code) AS "
+        "office_name, r.recipient, r.action_nos, r.subject, r.body FROM reminder r "
+        "LEFT JOIN current_office o ON o.code = r.office_code WHERE r.period = ? "
+        "ORDER BY r.reminder_no DESC",
+        [period],
     )

@@ -23,10 +23,10 @@ import shutil
 import threading
 import time
 import weakref
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -173,14 +173,66 @@ CREATE VIEW current_import_profile AS
     QUALIFY row_number() OVER (PARTITION BY lower(t.name) ORDER BY t.batch_id DESC) = 1;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# Version 3: the reporting round. Offices carry a contact address for reminders; a round for a
+# follow-up period (its plan year, deadline and message to the offices) is a batch of its own,
+# so who opened it and when is known, and opening it again with another deadline supersedes it;
+# closing and reopening are events; every reminder sent is kept (who, when, to, which actions).
+_V3 = """
+ALTER TABLE office ADD COLUMN contact_email VARCHAR;
+-- A later office sheet without an address keeps the one given before.
+CREATE OR REPLACE VIEW current_office AS
+    SELECT t.code, t.name,
+           last_value(t.contact_email IGNORE NULLS) OVER (
+               PARTITION BY t.code ORDER BY t.batch_id
+               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS contact_email,
+           t.batch_id
+    FROM office t
+    JOIN import_batch b USING (batch_id) WHERE b.state = 'active'
+    QUALIFY row_number() OVER (PARTITION BY t.code ORDER BY t.batch_id DESC) = 1;
+CREATE TABLE reporting_round (
+    batch_id INTEGER NOT NULL, period VARCHAR NOT NULL, plan_year INTEGER NOT NULL,
+    deadline DATE NOT NULL, message VARCHAR
+);
+CREATE TABLE round_event (
+    event_no  INTEGER PRIMARY KEY,
+    period    VARCHAR NOT NULL,
+    event     VARCHAR NOT NULL CHECK (event IN ('open', 'close', 'reopen')),
+    actor     VARCHAR NOT NULL,
+    event_at  TIMESTAMP NOT NULL
+);
+CREATE TABLE reminder (
+    reminder_no INTEGER PRIMARY KEY,
+    period      VARCHAR NOT NULL,
+    office_code VARCHAR NOT NULL,
+    recipient   VARCHAR NOT NULL,
+    subject     VARCHAR NOT NULL,
+    body        VARCHAR NOT NULL,
+    action_nos  VARCHAR[] NOT NULL,
+    sent_by     VARCHAR NOT NULL,
+    sent_at     TIMESTAMP NOT NULL
+);
+-- A round is open unless its latest event closed it.
+CREATE VIEW current_reporting_round AS
+    SELECT r.period, r.plan_year, r.deadline, r.message, r.batch_id,
+           b.imported_by AS opened_by, b.imported_at AS opened_at,
+           coalesce(e.event, 'open') <> 'close' AS is_open,
+           e.actor AS changed_by, e.event_at AS changed_at
+    FROM reporting_round r JOIN import_batch b USING (batch_id)
+    LEFT JOIN (SELECT * FROM round_event
+               QUALIFY row_number() OVER (PARTITION BY period ORDER BY event_no DESC) = 1) e
+      USING (period)
+    WHERE b.state = 'active'
+    QUALIFY row_number() OVER (PARTITION BY r.period ORDER BY r.batch_id DESC) = 1;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Frame columns for each fact table, in table order after batch_id. The importer's normalised
 # frames carry exactly these columns.
 TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "development_area": ("area_no", "name"),
-    "office": ("code", "name"),
+    "office": ("code", "name", "contact_email"),
     "district": ("code", "name", "district_type", "region_code"),
     "indicator": (
         "code",
@@ -223,7 +275,10 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
         "marker",
     ),
     "import_profile": ("name", "signature", "options"),
+    "reporting_round": ("period", "plan_year", "deadline", "message"),
 }
+# Batches that hold no data of their own: they do not end "example data only".
+NON_DATA_KINDS = ("profile", "round")
 
 
 @contextmanager
@@ -618,7 +673,11 @@ class Store:
         cur = self.read()
         try:
             return int(
-                cur.execute("SELECT coalesce(max(event_no), 0) FROM batch_event").fetchone()[0]
+                cur.execute(
+                    "SELECT (SELECT coalesce(max(event_no), 0) FROM batch_event)"
+                    " + (SELECT coalesce(max(event_no), 0) FROM round_event)"
+                    " + (SELECT coalesce(max(reminder_no), 0) FROM reminder)"
+                ).fetchone()[0]
             )
         finally:
             cur.close()
@@ -735,6 +794,106 @@ class Store:
 
         self.write(change)
 
+    # -- the reporting round ---------------------------------------------------------------
+
+    def open_round(
+        self,
+        *,
+        period: str,
+        plan_year: int,
+        deadline: date,
+        message: str | None,
+        opened_by: str,
+        authorise: Callable[[], None] | None = None,
+    ) -> int:
+        """Open the round for a period, or open it again with a new deadline or message (a new
+        batch, which supersedes the earlier one; rolling it back brings that one back).
+        `authorise` runs inside the write, at the moment of writing, and raises to refuse."""
+
+        def change(cur: duckdb.DuckDBPyConnection) -> int:
+            if authorise is not None:
+                authorise()
+            frame = pd.DataFrame(
+                [
+                    {
+                        "period": period,
+                        "plan_year": plan_year,
+                        "deadline": deadline,
+                        "message": message or None,
+                    }
+                ]
+            )
+            digest = hashlib.sha256(
+                f"round\n{period}\n{plan_year}\n{deadline}\n{message}\n{opened_by}\n"
+                f"{datetime.now().isoformat()}".encode()
+            ).hexdigest()
+            batch_id = self.insert_batch(
+                cur,
+                kind="round",
+                file_name=f"Rapporteringsomgång {period}",
+                sha256=digest,
+                imported_by=opened_by,
+                frames={"reporting_round": frame},
+            )
+            _add_round_event(cur, period, "open", opened_by)
+            return batch_id
+
+        return self.write(change)
+
+    def set_round_open(
+        self,
+        period: str,
+        is_open: bool,
+        actor: str,
+        authorise: Callable[[], None] | None = None,
+    ) -> None:
+        """Close a period's round, or reopen it; both are recorded as events."""
+
+        def change(cur: duckdb.DuckDBPyConnection) -> None:
+            if authorise is not None:
+                authorise()
+            row = cur.execute(
+                "SELECT is_open FROM current_reporting_round WHERE period = ?", [period]
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"Det finns ingen rapporteringsomgång för {period}.")
+            if bool(row[0]) == is_open:
+                raise StoreError(
+                    f"Rapporteringsomgången för {period} är redan "
+                    + ("öppen." if is_open else "stängd.")
+                )
+            _add_round_event(cur, period, "reopen" if is_open else "close", actor)
+
+        self.write(change)
+
+    def record_reminders(
+        self, rows: Sequence[Mapping], sent_by: str, authorise: Callable[[], None] | None = None
+    ) -> None:
+        """Keep the reminders that were sent: period, office_code, recipient, subject, body,
+        action_nos (a list) per row."""
+
+        def change(cur: duckdb.DuckDBPyConnection) -> None:
+            if authorise is not None:
+                authorise()
+            now = datetime.now().replace(microsecond=0)
+            for row in rows:
+                cur.execute(
+                    "INSERT INTO reminder SELECT coalesce(max(reminder_no), 0) + 1, ?, ?, ?, ?, ?,"
+                    " ?, ?, ? FROM reminder",
+                    [
+                        row["period"],
+                        row["office_code"],
+                        row["recipient"],
+                        row["subject"],
+                        row["body"],
+                        list(row["action_nos"]),
+                        sent_by,
+                        now,
+                    ],
+                )
+
+        self.write(change)
+
     # -- backups ---------------------------------------------------------------------------
 
     def backup(self, out: str | Path) -> Backup:
@@ -769,9 +928,10 @@ class Store:
             """
             SELECT count(*) FILTER (WHERE is_demo) AS demo,
                    count(*) FILTER (WHERE NOT is_demo) AS real
-            FROM import_batch WHERE state = 'active' AND batch_id <> ?
+            FROM import_batch
+            WHERE state = 'active' AND batch_id <> ? AND kind NOT IN (SELECT unnest(?))
             """,
-            [SYSTEM_BATCH_ID],
+            [SYSTEM_BATCH_ID, list(NON_DATA_KINDS)],
         ).iloc[0]
         return bool(row["demo"]) and not row["real"]
 
@@ -793,7 +953,7 @@ class Store:
                     "SELECT code, name, unit, source FROM current_indicator ORDER BY code"
                 ).df(),
                 "actions": cur.execute(
-                    "SELECT plan_year, action_no, lead_office FROM current_action"
+                    "SELECT plan_year, action_no, lead_office, title FROM current_action"
                 ).df(),
             }
 
@@ -830,6 +990,13 @@ def _add_event(cur: duckdb.DuckDBPyConnection, batch_id: int, event: str, actor:
     )
 
 
+def _add_round_event(cur: duckdb.DuckDBPyConnection, period: str, event: str, actor: str) -> None:
+    cur.execute(
+        "INSERT INTO round_event SELECT coalesce(max(event_no), 0) + 1, ?, ?, ?, ? FROM round_event",
+        [period, event, actor, datetime.now().replace(microsecond=0)],
+    )
+
+
 def _seed_system_batch(cur: duckdb.DuckDBPyConnection) -> None:
     """The built-in master data from `domain`, as batch 0, which cannot be rolled back."""
     now = datetime.now().replace(microsecond=0)
@@ -843,7 +1010,7 @@ def _seed_system_batch(cur: duckdb.DuckDBPyConnection) -> None:
         [[SYSTEM_BATCH_ID, no, name] for no, name in domain.DEVELOPMENT_AREAS],
     )
     cur.executemany(
-        "INSERT INTO office VALUES (?, ?, ?)",
+        "INSERT INTO office (batch_id, code, name) VALUES (?, ?, ?)",
         [[SYSTEM_BATCH_ID, code, name] for code, name in domain.OFFICES],
     )
     cur.executemany(

@@ -186,9 +186,9 @@ COMMANDS = parser_commands()
 
 def test_the_parser_defines_the_commands_counted_by_hand():
     # import, check, batches, rollback, restore, demo, backup, restore-backup, template,
-    # add-analyst, report, export and serve: the add_parser calls in segdash/cli.py's
-    # build_parser, counted by hand.
-    assert len(COMMANDS) == 13
+    # add-analyst, report, export, forms, reporting, round and serve: the add_parser calls in
+    # segdash/cli.py's build_parser, counted by hand.
+    assert len(COMMANDS) == 16
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -474,7 +474,7 @@ def test_template_sheets_and_headers(kind: str, sheets: list[str]) -> None:
         ws = wb[name]
         sheet = next(s for s in spec.SHEETS if s.sv == name)
         header = next(ws.iter_rows(max_row=1))
-        assert [cell.value for cell in header] == [c.sv for c in sheet.columns]
+        assert [cell.value for cell in header] == [c.sv for c in sheet.template_columns]
         assert all(cell.font.bold for cell in header)
         assert ws.freeze_panes == "A2"
         assert ws.max_row == 1  # blank below the header
@@ -493,7 +493,7 @@ def test_template_instructions_describe_every_column(kind: str) -> None:
         " | ".join(str(v) for v in row if v is not None)
         for row in _template(kind)["Instruktioner"].iter_rows(values_only=True)
     )
-    columns = [c for k in spec.WORKBOOK_KINDS[kind] for c in spec.SHEET_BY_KIND[k].columns]
+    columns = [c for k in spec.WORKBOOK_KINDS[kind] for c in spec.SHEET_BY_KIND[k].template_columns]
     for column in columns:
         required = "obligatorisk" if column.required else "frivillig"
         assert f"{column.sv} | {required} | {column.help}" in text

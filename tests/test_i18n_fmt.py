@@ -56,10 +56,11 @@ def _batch_kinds() -> list[str]:
     """What import_batch.kind holds, one kind at a time: a workbook's kind as the importer names
     it (FileCheck.batch_kind) and the kinds written directly (insert_batch(kind="…"))."""
     kinds = {FileCheck("f", "", kinds=[kind]).batch_kind for kind in spec.PROCESSING_ORDER}
-    for node in ast.walk(ast.parse((ROOT / "segdash/importer/__init__.py").read_text("utf-8"))):
-        if isinstance(node, ast.keyword) and node.arg == "kind":
-            if isinstance(node.value, ast.Constant):
-                kinds.add(node.value.value)
+    for source in ("segdash/importer/__init__.py", "segdash/store.py"):
+        for node in ast.walk(ast.parse((ROOT / source).read_text("utf-8"))):
+            if isinstance(node, ast.keyword) and node.arg == "kind":
+                if isinstance(node.value, ast.Constant):
+                    kinds.add(node.value.value)
     return sorted(kinds)
 
 

@@ -65,6 +65,31 @@ def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path):
         assert store.df("SELECT count(*) AS n FROM schema_version")["n"].iloc[0] == 1
 
 
+def test_a_version_2_database_gains_the_reporting_round_and_keeps_its_offices(tmp_path):
+    """A database made before the reporting round (schema 2) is migrated on open: its offices
+    stay, with no contact address yet, and the round's tables are there and empty."""
+    from segdash.store import MIGRATIONS, _seed_system_batch
+
+    path = tmp_path / "v2.duckdb"
+    con = duckdb.connect(str(path))
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    con.execute(MIGRATIONS[0])
+    _seed_system_batch(con)
+    con.execute(MIGRATIONS[1])
+    con.execute("INSERT INTO schema_version VALUES (2)")
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() == SCHEMA_VERSION == 3
+        offices = store.df("SELECT code, name, contact_email FROM current_office ORDER BY code")
+        assert sorted((c, n) for c, n, _ in offices.itertuples(index=False)) == sorted(
+            domain.OFFICES
+        )
+        assert offices["contact_email"].isna().all()
+        for table in ("reporting_round", "round_event", "reminder"):
+            assert store.df(f"SELECT count(*) AS n FROM {table}")["n"].iloc[0] == 0
+        assert store.df("SELECT * FROM current_reporting_round").empty
+
+
 def test_later_batch_supersedes_per_key_and_rollback_restores_previous_values(db):
     first = _insert(
         db,

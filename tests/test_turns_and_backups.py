@@ -17,7 +17,7 @@ import pytest
 from test_analyst_flow import env, start  # noqa: F401 - env is a fixture
 
 from segdash import i18n
-from segdash.store import Store, StoreError, check_backup, restore_backup
+from segdash.store import SCHEMA_VERSION, Store, StoreError, check_backup, restore_backup
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -105,7 +105,10 @@ def test_backup_and_restore_keep_every_table(demo_db, tmp_path):
     with Store(demo_db) as store:
         before = store.table_contents()
         made = store.backup(tmp_path / "kopia.duckdb")
-    assert (made.schema_version, made.size) == (2, (tmp_path / "kopia.duckdb").stat().st_size)
+    assert (made.schema_version, made.size) == (
+        SCHEMA_VERSION,
+        (tmp_path / "kopia.duckdb").stat().st_size,
+    )
     assert oct((tmp_path / "kopia.duckdb").stat().st_mode & 0o777) == "0o600"
     restored = restore_backup(made.path, tmp_path / "ny" / "segdash.duckdb")
     assert restored.sha256 == made.sha256 == check_backup(made.path).sha256

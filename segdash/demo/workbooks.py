@@ -370,12 +370,18 @@ def _write_rows(
     rows: Sequence[dict[str, object]],
     header_row: int = 1,
 ) -> None:
-    write_header(ws, sheet.columns, header_row)
+    write_header(ws, sheet.template_columns, header_row)
     for r, row in enumerate(rows, start=header_row + 1):
-        for c, column in enumerate(sheet.columns, start=1):
+        for c, column in enumerate(sheet.template_columns, start=1):
             cell = ws.cell(r, c, row.get(column.key))
             if column.key == "action_no":
                 cell.number_format = "@"  # shown as text in Excel: 1.10 is not 1.1
+
+
+def demo_contact(office: str) -> str:
+    """An example address for the reminders: `.example` is reserved (RFC 2606), so no mail
+    from the demo can reach anyone."""
+    return f"uppfoljning.{office.casefold()}@linkoping.example"
 
 
 def _workbook(*sheets: spec.SheetSpec) -> tuple[Workbook, list[Worksheet]]:
@@ -393,7 +399,12 @@ def _plan_workbook(rng: random.Random) -> Workbook:
     # The blank second row and the header on the third exercise the importer's header search.
     _write_rows(plan, spec.PLAN, _plan_rows(rng), header_row=3)
     _write_rows(
-        offices, spec.OFFICES, [{"code": code, "name": name} for code, name in domain.OFFICES]
+        offices,
+        spec.OFFICES,
+        [
+            {"code": code, "name": name, "contact_email": demo_contact(code)}
+            for code, name in domain.OFFICES
+        ],
     )
     _write_rows(
         districts,

@@ -16,6 +16,7 @@ import pandas as pd
 from segdash import fmt, isolated
 from segdash.config import Limits, settings
 from segdash.importer import normalise, spec
+from segdash.importer.forms import FormInfo, read_form_info
 from segdash.importer.issues import ERROR, WARNING, FileRejected, Issue, IssueGroup, group_issues
 from segdash.importer.options import ImportOptions
 from segdash.importer.reader import TEXT_SUFFIXES, read_sheets, too_big_to_read
@@ -97,6 +98,7 @@ class FileCheck:
     layouts: list[Layout] = field(default_factory=list)  # indicator tables outside the template
     sheet_names: list[str] = field(default_factory=list)
     matching_profiles: list[str] = field(default_factory=list)  # saved profiles that fit
+    form: FormInfo | None = None  # a reporting round's prefilled form
 
     @property
     def signatures(self) -> list[str]:
@@ -307,6 +309,10 @@ def _check_offline(
         is_csv = PurePath(name).suffix.lower() in TEXT_SUFFIXES or not upload.data.startswith(b"PK")
         check.sheet_names = [sheet.name for sheet in sheets]
         found, found_issues = recognise(sheets, name, is_csv, upload.options)
+        form = check.form = read_form_info(sheets)
+        for table in found:
+            if form is not None and table.spec is spec.FOLLOWUP:
+                table.form = form
         issues.extend(found_issues)
         issues.extend(_unused_columns(upload.options, found, name))
         check.layouts = [_layout(table) for table in found if table.signature]
@@ -350,7 +356,12 @@ def _check_offline(
     files_with_errors = {i.file for i in issues if i.is_error}
     for check in checks:
         if check.kinds and check.row_count == 0 and check.name not in files_with_errors:
-            issues.append(Issue(ERROR, "Filen innehåller inga rader att importera.", check.name))
+            message = (
+                "Blanketten har ingen åtgärd med status, så inget importeras."
+                if check.form is not None
+                else "Filen innehåller inga rader att importera."
+            )
+            issues.append(Issue(ERROR, message, check.name))
     report(1.0, "Klart.")
     return CheckResult(checks, _in_file_order(issues, [c.name for c in checks]))
 

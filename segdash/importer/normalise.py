@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from segdash import domain, fmt
+from segdash.importer import forms as form_contract
 from segdash.importer import spec
 from segdash.importer.issues import ERROR, WARNING, Issue, row_ranges, show_value
 from segdash.importer.options import ImportOptions, named_part, per_year_label
@@ -27,6 +28,7 @@ from segdash.importer.values import (
     IndicatorMatcher,
     StatPeriod,
     cell_text,
+    is_blank,
     missing_marker,
     norm_code,
     norm_key,
@@ -39,6 +41,7 @@ from segdash.importer.values import (
     split_list,
     strip_code_suffix,
 )
+from segdash.reporting.mail import is_email
 from segdash.store import TABLE_COLUMNS
 
 _LEADING_AREA_NO = re.compile(r"^\s*(\d{1,2})\s*[.:)\-–]?\s+\S")
@@ -68,8 +71,13 @@ class Context:
             self.indicator_sources[r.code] = _text_or_none(getattr(r, "source", None))
         # plan year -> {action number: lead office}; an uploaded plan year replaces the stored one
         self.plans: dict[int, dict[str, str]] = {}
+        # (plan year, action number) -> title: a follow-up that names the action is checked
+        self.titles: dict[tuple[int, str], str] = {}
         for r in reference["actions"].itertuples():
             self.plans.setdefault(int(r.plan_year), {})[r.action_no] = r.lead_office
+            title = getattr(r, "title", None)
+            if isinstance(title, str):
+                self.titles[(int(r.plan_year), r.action_no)] = title
         # Areas that indicator files add (--add-districts), per file: rows for its batch.
         self.added_districts: dict[str, list[dict]] = {}
         self.rebuild()
@@ -357,7 +365,23 @@ def _list_codes(
 
 def offices(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     ck = _Checker(table)
-    out = pd.DataFrame({"code": ck.text("code", True), "name": ck.text("name", True)})
+    out = pd.DataFrame(
+        {
+            "code": ck.text("code", True),
+            "name": ck.text("name", True),
+            "contact_email": ck.text("contact_email"),
+        }
+    )
+    label = table.header("contact_email")
+    ck.error(
+        out["contact_email"].map(lambda v: v is not None and not is_email(v)).to_numpy(),
+        "contact_email",
+        lambda v: (
+            f"”{show_value(v)}” är ingen e-postadress ({label}: en adress, t.ex. "
+            "namn@linkoping.se)."
+        ),
+        ck.raw("contact_email"),
+    )
     ck.frame = ck.frame.assign(code=out["code"])
     ck.duplicates(["code"], lambda r: f"Förvaltningen {r.iloc[0]}")
     out, issues = ck.result(out)
@@ -520,14 +544,98 @@ def plan(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
     out["area_no"] = out["area_no"].astype(int)
     for year, rows in out.groupby("plan_year"):
         ctx.plans[int(year)] = dict(zip(rows["action_no"], rows["lead_office"], strict=True))
+        ctx.titles = {k: v for k, v in ctx.titles.items() if k[0] != int(year)}
+        ctx.titles.update(
+            ((int(year), no), title)
+            for no, title in zip(rows["action_no"], rows["title"], strict=True)
+        )
     return out, issues
 
 
 # --- follow-up ----------------------------------------------------------------------------
 
 
+def _form_rows(table: Table) -> tuple[Table, list[Issue]]:
+    """A reporting round's form: rows without a status are not reported yet (one warning
+    naming them), unless something else on the row was filled in (an error: it would be
+    lost); a locked cell changed anyway is a warning, and the form's value stands."""
+    form = table.form
+    assert form is not None
+    frame = table.frame
+    issues: list[Issue] = []
+
+    def filled(key: str) -> np.ndarray:
+        if key not in frame:
+            return np.zeros(len(frame), dtype=bool)
+        return ~frame[key].map(is_blank).to_numpy(dtype=bool)
+
+    frame = frame.copy()
+    changed: list[Issue] = []  # locked cells typed over, on any row (said after the rest)
+    for key in form_contract.LOCKED_KEYS:
+        if key not in frame:
+            continue
+        column = frame[key].astype(object).copy()
+        for pos, row in enumerate(frame["_row"]):
+            original = form.rows.get(int(row), {}).get(key)
+            if original is None:
+                continue
+            value = column.iloc[pos]
+            now = "" if is_blank(value) else cell_text(value)
+            if now == original:
+                continue
+            changed.append(
+                table.issue(
+                    WARNING,
+                    f"{table.header(key)} är låst i blanketten men har ändrats (stod ”{original}”). "
+                    "Ändringen läses inte in; blankettens värde gäller.",
+                    row,
+                    key,
+                    show_value(value),
+                )
+            )
+            column.iloc[pos] = original
+        frame[key] = column
+    no_status = ~filled("status")
+    written = {key: filled(key) for key in ("progress", "comment")}
+    for pos in np.flatnonzero(no_status & (written["progress"] | written["comment"])):
+        what = " och ".join(table.header(k) for k in ("progress", "comment") if written[k][pos])
+        issues.append(
+            table.issue(
+                ERROR,
+                f"Status saknas, men {what} är ifyllt. Välj en status, annars kan det som skrivits "
+                "inte sparas.",
+                frame["_row"].iloc[pos],
+                "status",
+            )
+        )
+    rows = frame["_row"].to_numpy()
+    not_reported = [
+        form.rows.get(int(row), {}).get("action_no") or cell_text(frame["action_no"].iloc[pos])
+        for pos, row in enumerate(rows)
+        if no_status[pos] and not (written["progress"][pos] or written["comment"][pos])
+    ]
+    not_reported = [no for no in not_reported if no]
+    if not_reported:
+        shown = ", ".join(not_reported[:30]) + (" …" if len(not_reported) > 30 else "")
+        issues.append(
+            Issue(
+                WARNING,
+                f"{fmt.count(len(not_reported), 'åtgärd', 'åtgärder')} har ingen status och "
+                f"räknas som inte rapporterade: {shown}.",
+                table.file,
+                table.sheet,
+            )
+        )
+    frame = frame[~no_status].reset_index(drop=True)
+    return replace(table, frame=frame), issues + changed
+
+
 def followup(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
+    form_issues: list[Issue] = []
+    if table.form is not None:
+        table, form_issues = _form_rows(table)
     ck = _Checker(table)
+    ck.issues.extend(form_issues)
     period_label = table.header("period")
     out = pd.DataFrame(
         {
@@ -551,6 +659,7 @@ def followup(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
             "comment": ck.text("comment"),
             "reported_office": ck.code("lead_office", ctx.office_matcher),
             "given_plan_year": ck.year("plan_year"),
+            "title": ck.text("title"),
         }
     )
     # A cell in Excel's percent format holds 0.5 for "50 %"; the contract asks for 0–100.
@@ -604,7 +713,24 @@ def followup(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
                 f"Åtgärd {r.action_no} finns inte i åtgärdsplanen för {year}.",
                 ck.raw("action_no"),
             )
-        elif r.reported_office is not None and r.reported_office != plan_actions[r.action_no]:
+        elif (
+            table.form is None
+            and r.title is not None
+            and ctx.titles.get((year, r.action_no), r.title) != r.title
+        ):
+            ck.error(
+                [pos],
+                "title",
+                f"{table.header('title')} skiljer sig från planen, där den är "
+                f"”{ctx.titles[(year, r.action_no)]}”. Rubriken läses inte in från uppföljningen.",
+                ck.raw("title"),
+                WARNING,
+            )
+        if (
+            r.action_no in plan_actions
+            and r.reported_office is not None
+            and r.reported_office != plan_actions[r.action_no]
+        ):
             lead = ctx.offices.get(plan_actions[r.action_no], plan_actions[r.action_no])
             ck.error(
                 [pos],
@@ -615,7 +741,7 @@ def followup(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
             )
         resolved.append(year)
     out.insert(0, "plan_year", pd.Series(resolved, dtype=object))
-    out = out.drop(columns="given_plan_year")
+    out = out.drop(columns=["given_plan_year", "title"])
     ck.frame = ck.frame.assign(
         plan_year=out["plan_year"], action_no=out["action_no"], period=out["period"]
     )

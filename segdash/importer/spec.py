@@ -17,6 +17,8 @@ class Column:
     en: tuple[str, ...] = ()  # accepted English (and other) aliases
     required: bool = False
     help: str = ""  # one line for the template's instructions sheet
+    # False: read when present (a reporting round's form has it), but not in the blank template
+    in_template: bool = True
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -37,6 +39,10 @@ class SheetSpec:
     @property
     def required(self) -> tuple[Column, ...]:
         return tuple(c for c in self.columns if c.required)
+
+    @property
+    def template_columns(self) -> tuple[Column, ...]:
+        return tuple(c for c in self.columns if c.in_template)
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -132,6 +138,14 @@ FOLLOWUP = SheetSpec(
             False,
             "Planen som numret avser (annars senaste planen)",
         ),
+        # The reporting round's forms carry these. The title is checked against the plan (a
+        # warning when it differs) and never imported; the previous follow-up is shown for
+        # reference only and ignored.
+        Column("title", "Åtgärd", ("Action", "Titel", "Title"), False, "", in_template=False),
+        Column("previous_period", "Föregående period", (), False, "", in_template=False),
+        Column("previous_status", "Föregående status", (), False, "", in_template=False),
+        Column("previous_progress", "Föregående andel genomfört", (), False, "", in_template=False),
+        Column("previous_comment", "Föregående kommentar", (), False, "", in_template=False),
     ),
 )
 
@@ -231,6 +245,13 @@ OFFICES = SheetSpec(
     (
         Column("code", "Kod", ("Code",), True, "Kort kod, t.ex. UBF"),
         Column("name", "Namn", ("Name",), True, "Förvaltningens namn"),
+        Column(
+            "contact_email",
+            "Kontakt",
+            ("E-post", "Epost", "E-postadress", "E-mail", "Email", "Contact"),
+            False,
+            "E-postadress för påminnelser i rapporteringen",
+        ),
     ),
 )
 

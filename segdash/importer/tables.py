@@ -15,6 +15,7 @@ import pandas as pd
 
 from segdash import fmt
 from segdash.importer import spec
+from segdash.importer.forms import FormInfo
 from segdash.importer.issues import ERROR, WARNING, Issue, row_ranges, show_value
 from segdash.importer.options import ImportOptions
 from segdash.importer.reader import RawSheet
@@ -30,7 +31,7 @@ from segdash.importer.values import (
 
 HEADER_SCAN_ROWS = 30
 # Sheets that our own templates carry besides the data: skipped without a warning.
-TEMPLATE_HELPER_SHEETS = {"instruktioner", "listor", "instructions", "lists"}
+TEMPLATE_HELPER_SHEETS = {"instruktioner", "listor", "instructions", "lists", "blankettdata"}
 # Only these kinds are recognised by header alone; master-data sheets share "Kod, Namn"
 # headers, so they must be recognised by name.
 HEADER_RECOGNISED = (spec.PLAN, spec.FOLLOWUP, spec.INDICATOR_VALUES)
@@ -63,6 +64,7 @@ class Table:
     roles: list[tuple[str, str]] = field(default_factory=list)
     signature: str = ""
     blocked: bool = False  # the layout itself has an error (e.g. two period columns)
+    form: FormInfo | None = None  # a reporting round's prefilled form (follow-up sheets)
 
     def header(self, key: str) -> str:
         """The column's header as the file writes it, else the contract's Swedish name."""

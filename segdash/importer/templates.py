@@ -174,8 +174,8 @@ def build_template(kind: str) -> bytes:
     lists_ws.sheet_state = "hidden"
     lists: dict[str, str] = {}  # drop-down name -> its range in the Listor sheet, once written
     for sheet, ws in zip(sheets, worksheets, strict=True):
-        write_header(ws, sheet.columns)
-        for index, column in enumerate(sheet.columns, start=1):
+        write_header(ws, sheet.template_columns)
+        for index, column in enumerate(sheet.template_columns, start=1):
             letter = get_column_letter(index)
             if column.key in _TEXT_COLUMNS:
                 ws.column_dimensions[letter].number_format = "@"
@@ -273,7 +273,7 @@ def _write_instructions(ws: Worksheet, kind: str) -> None:
         rows += [((), None), ((f"Bladet {sheet.sv}",), bold), (("Kolumn", "", "Innehåll"), bold)]
         rows += [
             ((c.sv, "obligatorisk" if c.required else "frivillig", c.help), None)
-            for c in sheet.columns
+            for c in sheet.template_columns
         ]
     if kind == "followup":
         rows += [((), None), (("Status", "", "Godtas även"), bold)]

@@ -51,6 +51,7 @@ from segdash.ui.signin import (
     require_analyst,
     settings_warnings,
     sign_in_box,
+    smtp_settings,
     sync_upload_permission,
 )
 from segdash.ui.widgets import (
@@ -97,6 +98,7 @@ __all__ = [
     "settings_warnings",
     "sidebar_filters",
     "sign_in_box",
+    "smtp_settings",
     "status_labels",
     "status_text",
     "sync_upload_permission",

@@ -11,6 +11,7 @@ import time
 import streamlit as st
 
 from segdash import auth, config, upload_guard
+from segdash.reporting.mail import SmtpSettings
 from segdash.ui.lang import t
 from segdash.ui.widgets import md
 
@@ -177,3 +178,15 @@ def settings_warnings(who: str | None) -> None:
         for problem in problems:
             # The value as set is quoted in the message: shown as text, never as markdown.
             st.sidebar.warning(md(problem), icon=":material/settings:")
+
+
+def smtp_settings() -> tuple[SmtpSettings | None, str | None]:
+    """The reminders' mail server from the secrets' [segdash.smtp] table: (settings, None), or
+    (None, None) when none is set up, or (None, what is wrong with it)."""
+    table = _secrets().get("segdash", {})
+    try:
+        return SmtpSettings.from_mapping(
+            table.get("smtp") if isinstance(table, dict) else None
+        ), None
+    except ValueError as exc:
+        return None, str(exc)

@@ -67,7 +67,11 @@ VIEW_PAGES = {
     "indikatorer": "Indikatorer",
     "rapport": "Rapport",
 }
-ANALYST_PAGES = {"ladda-upp": "Ladda upp", "importhistorik": "Importhistorik"}
+ANALYST_PAGES = {
+    "ladda-upp": "Ladda upp",
+    "rapportering": "Rapportering",
+    "importhistorik": "Importhistorik",
+}
 
 MISSING_CHROMIUM = (
     f"The browser tests need Debian's chromium at {CHROMIUM} (Playwright cannot download its "

@@ -1,8 +1,8 @@
 """WCAG 2.1 AA in the browser: axe-core on every page, and two checks axe cannot make.
 
 Every page is audited as a person meets it: every viewing page, and (signed in as an
-analyst) the upload page empty and with a check report, and the import history with and
-without its confirmation dialog. For each:
+analyst) the upload page empty and with a check report, the import history with and
+without its confirmation dialog, and the reporting page with a round just opened. For each:
 
 - axe-core (all its rules) must find no serious or critical violation, unless the rule is on
   the allow-list below AND every offending node is Streamlit's own chrome (never our content);
@@ -27,7 +27,17 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from .conftest import AXE_SUMMARY, open_page
-from .harness import ANALYST, PASSWORD, VIEW_PAGES, XLSX, goto, main_area, rerun, sidebar
+from .harness import (
+    ANALYST,
+    PASSWORD,
+    VIEW_PAGES,
+    XLSX,
+    goto,
+    main_area,
+    rerun,
+    sidebar,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -58,6 +68,7 @@ AUDITED = [
     "ladda-upp-kontrollrapport",
     "importhistorik",
     "importhistorik-dialog",
+    "rapportering",
 ]
 
 
@@ -177,6 +188,20 @@ def audits(browser, server, request) -> dict[str, Audit]:
         results["importhistorik-dialog"] = audit(page)
         with rerun(page):  # leave the data as it was
             page.get_by_role("dialog").get_by_role("button", name="Avbryt").click()
+        # Last, as it writes: the reporting page with a round open (forms, status, reminders).
+        follow("Rapportering")
+        form = main_area(page).locator('[data-testid="stForm"]')
+        form.get_by_role("textbox", name="Meddelande till förvaltningarna (frivilligt)").fill(
+            "Svara gärna i god tid."
+        )
+        with rerun(page):
+            form.get_by_role("button", name="Öppna omgången").click()
+        main_area(page).locator('[data-testid="stAlertContentSuccess"]').wait_for()
+        # One office's missing actions and its reminder (with the mailto button) opened.
+        for opened in ("saknas", "Till "):
+            main_area(page).locator("summary", has_text=opened).first.click()
+        wait_for_app(page)
+        results["rapportering"] = audit(page)
     finally:
         page.context.close()
     request.config.stash.setdefault(AXE_SUMMARY, {}).update(results)

@@ -156,7 +156,7 @@ def test_signing_in_from_the_sidebar_opens_the_analyst_pages(page, server):
     sign_in(page, box)
 
     expect(sidebar(page).get_by_text(f"Inloggad som {ANALYST}")).to_be_visible()
-    assert menu(page)[-2:] == ["Ladda upp", "Importhistorik"]
+    assert menu(page)[-3:] == ["Ladda upp", "Rapportering", "Importhistorik"]
     go_to(page, "Ladda upp")
     expect(main_area(page).get_by_role("heading", level=1)).to_have_text("Ladda upp")
     expect(main_area(page).locator('[data-testid="stFileUploader"]')).to_be_visible()

@@ -593,6 +593,7 @@ def test_the_service_runs_the_app_on_loopback_as_its_own_user_with_only_data_wri
         "--server.port 8501 --server.headless true"
     )
     assert one(unit, "Service", "EnvironmentFile").startswith("/etc/segdash/")
+    assert "TZ=Europe/Stockholm" in unit["Service"]["Environment"]  # times in Swedish time
     assert one(unit, "Service", "Restart") == "on-failure"
     assert one(unit, "Service", "ProtectSystem") == "strict"
     assert one(unit, "Service", "ReadWritePaths") == f"{INSTALL_DIR}/data"

@@ -1,0 +1,1 @@
+"""The reporting round: forms per office, who has reported, reminders."""
