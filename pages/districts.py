@@ -15,6 +15,11 @@ master = ui.cached(queries.master_data)
 names = master.district_names
 focus = master.focus
 
+# A focus district clicked on the map (last run) becomes the choice, before the pills exist.
+MAP_PICK_KEY = "district_pick_from_map"
+if (clicked_focus := st.session_state.pop(MAP_PICK_KEY, None)) is not None:
+    st.session_state["district_pick"] = [clicked_focus]
+
 # The chosen districts: URL first (a shared link), then the sidebar's, then the first one; a
 # new choice in the sidebar's district filter is a choice of district here too.
 chosen = (
@@ -141,6 +146,45 @@ for column, district in zip(st.columns(len(chosen)), chosen, strict=True):
             municipality=with_units(frame["municipality_value"], frame["unit"]),
         )
         ui.table(frame, trend_columns, key=f"trends_{district}")
+
+# The map: one indicator over every area with a boundary; a click on a focus district opens
+# its view here, a click on another area says its value.
+st.header(t("districtmap.header"))
+on_map = ui.cached(queries.map_indicators)
+if on_map.empty:
+    ui.no_map_message()
+else:
+    map_names = dict(zip(on_map["code"], on_map["name"], strict=True))
+    map_code = ui.url_choice(
+        st.selectbox,
+        t("districtmap.indicator"),
+        list(map_names),
+        key="district_map_indicator",
+        param="karta",
+        format_func=map_names.get,
+    )
+    picked = ui.indicator_map(map_code, key="district_map")
+    if picked in focus and picked not in chosen:
+        st.session_state[MAP_PICK_KEY] = picked
+        st.rerun()
+    elif picked is not None and picked not in focus:
+        clicked = ui.cached(
+            queries.map_values, indicator=map_code, year=int(st.session_state["district_map_year"])
+        )
+        row = clicked[clicked["code"] == picked]
+        if len(row):
+            value = row["value"].iloc[0]
+            unit = catalogue.set_index("code").loc[map_code, "unit"]
+            st.info(
+                ui.tm(
+                    "districtmap.other_area",
+                    area=row["name"].iloc[0],
+                    value=fmt.with_unit(value, unit if isinstance(unit, str) else None, 1, lang)
+                    if pd.notna(value)
+                    else t("districtmap.no_value"),
+                ),
+                icon=":material/location_on:",
+            )
 
 with_values = catalogue[catalogue["n_values"] > 0]
 area_options = [a for a in master.area_names if (with_values["area_no"] == a).any()]

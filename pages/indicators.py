@@ -136,6 +136,9 @@ latest_columns = {
 }
 ui.table(latest, latest_columns, {"value": 1, "target": 1}, key="latest_table")
 
+st.header(t("districtmap.header"))
+ui.indicator_map(code, key="indicator_map")
+
 st.header(t("indicators.values"))
 table = values.assign(
     district_label=values["district"].map(district_names),

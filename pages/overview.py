@@ -182,3 +182,6 @@ if previous:
             "comment": t("col.comment"),
         }
         ui.table(changes, columns, key=f"changes_{filters.period}")
+
+# Where the focus districts lie, for those who don't know the city.
+ui.locator_map(key="overview_locator")

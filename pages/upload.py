@@ -215,7 +215,7 @@ with st.expander(t("upload.templates")):
 uploader_key = f"uploader_{st.session_state.get('upload_round', 0)}"
 uploaded = st.file_uploader(
     t("upload.files"),
-    type=["xlsx", "xlsm", "ods", "csv", "json"],
+    type=["xlsx", "xlsm", "ods", "csv", "json", "geojson", "gpkg"],
     accept_multiple_files=True,
     key=uploader_key,
     help=t("upload.files_help", mb=limits.max_upload_bytes // 1_000_000),
@@ -245,6 +245,18 @@ preview = st.session_state["preview"]
 for checked in check.files:
     if needs_mapping(checked, check):
         mapping_step(checked)
+    elif "boundaries" in checked.kinds and checked.already_imported is None:
+        # A boundary file's one choice: areas it has that segdash doesn't know.
+        unknown = any(
+            i.is_error and i.file == checked.name and "finns inte bland områdena" in i.message
+            for i in check.issues
+        )
+        if unknown or checked.options.add_districts:
+            st.checkbox(
+                ui.tm("upload.boundaries_add", file=checked.name),
+                key=_key(checked.sha256, "add_districts"),
+                help=t("map.add_districts_help"),
+            )
 
 # --- the report ---------------------------------------------------------------------------
 

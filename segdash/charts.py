@@ -15,6 +15,7 @@ district key in each trace's `meta`, so a selection event maps back to data.
 from __future__ import annotations
 
 import html
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
 
@@ -181,6 +182,12 @@ def _label(labels: Mapping, key, width: int = 38) -> str:
     plot."""
     text = str(labels.get(key, key))
     lines = textwrap.wrap(text, width, break_long_words=False) or [text]
+    return "<br>".join(plain(line) for line in lines)
+
+
+def _wrapped(text: str, width: int) -> str:
+    """A title as plain text on lines of about `width` characters (plotly doesn't wrap)."""
+    lines = textwrap.wrap(str(text), width, break_long_words=False) or [str(text)]
     return "<br>".join(plain(line) for line in lines)
 
 
@@ -441,5 +448,211 @@ def latest_vs_target(
     fig.update_layout(
         xaxis=dict(title=dict(text=plain(unit or "")), rangemode="tozero"),
         yaxis=_category_axis(labels, autorange="reversed"),
+    )
+    return fig
+
+
+# --- the district map ------------------------------------------------------------------------
+
+# A sequential scale that colour-blind readers see as one ramp (cividis), turned so that the
+# better end is always the dark blue one, whichever direction is better for the indicator.
+MAP_COLOURS = "cividis"
+NO_VALUE_COLOUR = "#D9D9D9"
+FOCUS_OUTLINE_COLOUR = "#000000"
+AREA_EDGE_COLOUR = "#FFFFFF"
+MAP_HEIGHT = 520
+
+
+def _rings(geometry: Mapping) -> list[list[list[float]]]:
+    """The outer rings of a GeoJSON Polygon or MultiPolygon."""
+    if geometry["type"] == "Polygon":
+        return [geometry["coordinates"][0]]
+    return [polygon[0] for polygon in geometry["coordinates"]]
+
+
+def map_view(geojson: Mapping, width_px: int = 480, height_px: int = MAP_HEIGHT) -> dict:
+    """Centre and zoom that show every feature (web mercator, a margin of about 5 %)."""
+    lons = [p[0] for f in geojson["features"] for ring in _rings(f["geometry"]) for p in ring]
+    lats = [p[1] for f in geojson["features"] for ring in _rings(f["geometry"]) for p in ring]
+    if not lons:
+        return dict(center=dict(lon=15.62, lat=58.41), zoom=9)
+
+    def mercator(lat: float) -> float:
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    lon_span = max(east - west, 1e-4) * 1.1
+    y_span = max(mercator(north) - mercator(south), 1e-6) * 1.1
+    # MapLibre draws the world 512 pixels wide at zoom 0
+    zoom_x = math.log2(width_px * 360 / (512 * lon_span))
+    zoom_y = math.log2(height_px * 2 * math.pi / (512 * y_span))
+    centre_y = (mercator(north) + mercator(south)) / 2
+    centre_lat = math.degrees(2 * math.atan(math.exp(centre_y)) - math.pi / 2)
+    return dict(
+        center=dict(lon=(west + east) / 2, lat=centre_lat), zoom=round(min(zoom_x, zoom_y), 2)
+    )
+
+
+def district_map(
+    frame: pd.DataFrame,
+    *,
+    geojson: Mapping,
+    title: str,
+    unit: str | None,
+    higher_is_better: bool | None,
+    value_label: str,
+    no_value_label: str,
+    focus_label: str,
+    better_label: str,
+    decimals: int = 1,
+    lang: str = "sv",
+    height: int = MAP_HEIGHT,
+) -> go.Figure:
+    """A choropleth of one indicator over every area that has a boundary, drawn from the
+    GeoJSON alone: no map tiles, no request to any other host (`map_style="white-bg"`, and no
+    text on the map, whose font glyphs MapLibre would fetch from a server).
+
+    `frame` has columns `["code", "name", "value", "is_focus"]`, one row per area of
+    `geojson` (a FeatureCollection whose features' `id` is the area's code). Areas without a
+    value are grey and say so in the legend; the focus areas are outlined and named in the
+    legend and the hover.
+    """
+    _require(frame, ["code", "name", "value", "is_focus"])
+    fig = _figure(title, height=height)
+    fig.update_layout(title_text=_wrapped(title, 45))  # a phone's map is narrow
+    has_value = frame["value"].notna()
+    valued, missing = frame[has_value], frame[~has_value]
+    # Dark blue at the better end: cividis runs dark blue (low) to yellow (high).
+    reverse = higher_is_better is True
+    texts = [
+        f"<b>{plain(name)}</b><br>{plain(value_label)}: "
+        f"{fmt.number(value, decimals, lang)}{_unit_suffix(unit)}"
+        for name, value in zip(valued["name"], valued["value"], strict=True)
+    ]
+    colourbar_title = plain(unit or "")
+    if higher_is_better is not None:
+        colourbar_title += f"<br><sub>{plain(better_label)}</sub>"
+    if len(valued):
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                featureidkey="id",
+                locations=valued["code"].tolist(),
+                z=valued["value"].astype(float).tolist(),
+                customdata=valued["code"].tolist(),
+                text=texts,
+                hovertemplate="%{text}<extra></extra>",
+                colorscale=MAP_COLOURS,
+                reversescale=reverse,
+                marker=dict(line=dict(color=AREA_EDGE_COLOUR, width=0.8), opacity=0.9),
+                # a click selects an area (the page reacts); the others keep their colour
+                selected=dict(marker=dict(opacity=1.0)),
+                unselected=dict(marker=dict(opacity=0.9)),
+                colorbar=dict(
+                    title=dict(text=colourbar_title),
+                    separatethousands=True,
+                    tickformat=f",.{decimals}f",
+                    thickness=14,
+                    len=0.8,
+                ),
+                name=plain(value_label),
+                showlegend=False,
+            )
+        )
+    if len(missing):
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                featureidkey="id",
+                locations=missing["code"].tolist(),
+                z=[0] * len(missing),
+                customdata=missing["code"].tolist(),
+                text=[f"<b>{plain(n)}</b><br>{plain(no_value_label)}" for n in missing["name"]],
+                hovertemplate="%{text}<extra></extra>",
+                colorscale=[[0, NO_VALUE_COLOUR], [1, NO_VALUE_COLOUR]],
+                showscale=False,
+                marker=dict(line=dict(color=AREA_EDGE_COLOUR, width=0.8), opacity=0.9),
+                selected=dict(marker=dict(opacity=1.0)),
+                unselected=dict(marker=dict(opacity=0.9)),
+                name=plain(no_value_label),
+                showlegend=True,
+            )
+        )
+    by_code = {f["id"]: f["geometry"] for f in geojson["features"]}
+    lons: list[float | None] = []
+    lats: list[float | None] = []
+    for code in frame.loc[frame["is_focus"].astype(bool), "code"]:
+        for ring in _rings(by_code[code]) if code in by_code else []:
+            lons += [p[0] for p in ring] + [None]
+            lats += [p[1] for p in ring] + [None]
+    if lons:
+        fig.add_trace(
+            go.Scattermap(
+                lon=lons,
+                lat=lats,
+                mode="lines",
+                line=dict(color=FOCUS_OUTLINE_COLOUR, width=3),
+                name=plain(focus_label),
+                hoverinfo="skip",
+                showlegend=True,
+            )
+        )
+    fig.update_layout(
+        # the map's own share of the figure: the colour bar, title and legend take the rest
+        map=dict(style="white-bg", **map_view(geojson, width_px=420, height_px=height - 100)),
+        margin=dict(l=0, r=0, t=60 if title else 10, b=0),
+        legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="top"),
+        clickmode="event+select",
+    )
+    return fig
+
+
+def locator_map(
+    frame: pd.DataFrame,
+    *,
+    geojson: Mapping,
+    title: str,
+    focus_label: str,
+    other_label: str,
+    height: int = 360,
+) -> go.Figure:
+    """Where the focus districts are: they in one colour, outlined, every other area light.
+
+    `frame` has columns `["code", "name", "is_focus"]`, one row per feature of `geojson`.
+    """
+    _require(frame, ["code", "name", "is_focus"])
+    fig = _figure(title, height=height)
+    for is_focus, label, colour in (
+        (False, other_label, "#EEEEEE"),
+        (True, focus_label, DISTRICT_COLOURS[0]),
+    ):
+        part = frame[frame["is_focus"].astype(bool) == is_focus]
+        if part.empty:
+            continue
+        fig.add_trace(
+            go.Choroplethmap(
+                geojson=geojson,
+                featureidkey="id",
+                locations=part["code"].tolist(),
+                z=[1] * len(part),
+                customdata=part["code"].tolist(),
+                text=[f"<b>{plain(n)}</b>" for n in part["name"]],
+                hovertemplate="%{text}<extra></extra>",
+                colorscale=[[0, colour], [1, colour]],
+                showscale=False,
+                marker=dict(
+                    line=dict(
+                        color=FOCUS_OUTLINE_COLOUR if is_focus else "#BBBBBB",
+                        width=2 if is_focus else 0.6,
+                    )
+                ),
+                name=plain(label),
+                showlegend=True,
+            )
+        )
+    fig.update_layout(
+        map=dict(style="white-bg", **map_view(geojson, width_px=420, height_px=height - 90)),
+        margin=dict(l=0, r=0, t=50 if title else 10, b=0),
+        legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="top"),
     )
     return fig

@@ -35,6 +35,7 @@ VARIABLES = (
     "SEGDASH_MAX_UPLOAD_MB",
     "SEGDASH_MAX_ROWS",
     "SEGDASH_MAX_UNPACKED_MB",
+    "SEGDASH_MAX_VERTICES",
     "SEGDASH_CHECK_MEMORY_MB",
     "SEGDASH_CHECK_SECONDS",
     "SEGDASH_DB_WAIT_SECONDS",
@@ -50,6 +51,9 @@ class Limits:
     max_upload_bytes: int = 50 * 1_000_000
     max_rows: int = 1_000_000  # data rows per sheet
     max_unpacked_bytes: int = 500 * 1_000_000  # declared uncompressed size of an xlsx/ods
+    # A boundary file (GeoJSON, GeoPackage): at most this many areas and corner points in all.
+    max_features: int = 10_000
+    max_vertices: int = 2_000_000
     # One check (reading and checking every row) runs in a child process with this much
     # memory on top of the app's, and is stopped after this many seconds.
     check_memory_bytes: int = 2_000 * 1_000_000
@@ -115,6 +119,7 @@ def _parse(values: tuple[str | None, ...]) -> Settings:
         max_upload_bytes=int(number("SEGDASH_MAX_UPLOAD_MB", 50, whole=True)) * 1_000_000,
         max_rows=int(number("SEGDASH_MAX_ROWS", 1_000_000, whole=True)),
         max_unpacked_bytes=int(number("SEGDASH_MAX_UNPACKED_MB", 500, whole=True)) * 1_000_000,
+        max_vertices=int(number("SEGDASH_MAX_VERTICES", 2_000_000, whole=True)),
         check_memory_bytes=int(number("SEGDASH_CHECK_MEMORY_MB", 2_000, whole=True)) * 1_000_000,
         check_seconds=number("SEGDASH_CHECK_SECONDS", 300),
     )

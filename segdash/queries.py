@@ -7,6 +7,7 @@ Filter values always go in as parameters; an empty filter means "all".
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -840,4 +841,95 @@ def reminders_sent(store: Store, period: str) -> pd.DataFrame:
         "LEFT JOIN current_office o ON o.code = r.office_code WHERE r.period = ? "
         "ORDER BY r.reminder_no DESC",
         [period],
+    )
+
+
+# --- the district map -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    """The areas that have a boundary, from the newest active boundary file."""
+
+    geojson: dict  # FeatureCollection; each feature's id is the area's code
+    areas: pd.DataFrame  # code, name, district_type, region_code, is_focus
+    batch_id: int
+    file_name: str
+    imported_at: datetime
+    is_demo: bool
+
+
+def boundaries(store: Store) -> Boundaries | None:
+    with store.snapshot() as cur:
+        rows = cur.execute(
+            "SELECT b.district_code AS code, coalesce(d.name, b.district_code) AS name, "
+            "d.district_type, d.region_code, b.geometry, b.batch_id "
+            "FROM current_boundary b LEFT JOIN current_district d ON d.code = b.district_code "
+            "ORDER BY b.district_code"
+        ).df()
+        if rows.empty:
+            return None
+        batch = cur.execute(
+            "SELECT file_name, imported_at, is_demo FROM import_batch WHERE batch_id = ?",
+            [int(rows["batch_id"].iloc[0])],
+        ).fetchone()
+    features = [
+        {
+            "type": "Feature",
+            "id": code,
+            "properties": {"name": name},
+            "geometry": json.loads(geometry),
+        }
+        for code, name, geometry in zip(rows["code"], rows["name"], rows["geometry"], strict=True)
+    ]
+    areas = rows.drop(columns=["geometry", "batch_id"]).assign(
+        is_focus=rows["district_type"] == domain.FOCUS_TYPE
+    )
+    return Boundaries(
+        geojson={"type": "FeatureCollection", "features": features},
+        areas=areas,
+        batch_id=int(rows["batch_id"].iloc[0]),
+        file_name=batch[0],
+        imported_at=pd.Timestamp(batch[1]).to_pydatetime(),
+        is_demo=bool(batch[2]),
+    )
+
+
+def map_values(store: Store, indicator: str, year: int, sex: str = "T") -> pd.DataFrame:
+    """One row per area with a boundary: code, name, is_focus, value (None where the area has
+    no value for the year), marker."""
+    return store.df(
+        """
+        SELECT b.district_code AS code, coalesce(d.name, b.district_code) AS name,
+               coalesce(d.district_type = ?, false) AS is_focus, v.value, v.marker
+        FROM current_boundary b
+        LEFT JOIN current_district d ON d.code = b.district_code
+        LEFT JOIN current_indicator_value v
+               ON v.district_code = b.district_code AND v.indicator_code = ? AND v.year = ?
+              AND v.sex = ?
+        ORDER BY name
+        """,
+        [domain.FOCUS_TYPE, indicator, int(year), sex],
+    )
+
+
+def map_years(store: Store, indicator: str) -> list[int]:
+    """The years in which any area with a boundary has a value of the indicator, newest first."""
+    frame = store.df(
+        "SELECT DISTINCT v.year FROM current_indicator_value v "
+        "JOIN current_boundary b ON b.district_code = v.district_code "
+        "WHERE v.indicator_code = ? AND v.value IS NOT NULL ORDER BY v.year DESC",
+        [indicator],
+    )
+    return [int(y) for y in frame["year"]]
+
+
+def map_indicators(store: Store) -> pd.DataFrame:
+    """The indicators with a value for any area that has a boundary: code, name, areas (how
+    many areas have a value in some year), the most widely covered first."""
+    return store.df(
+        "SELECT i.code, i.name, count(DISTINCT v.district_code) AS areas "
+        "FROM current_indicator i JOIN current_indicator_value v ON v.indicator_code = i.code "
+        "JOIN current_boundary b ON b.district_code = v.district_code "
+        "WHERE v.value IS NOT NULL GROUP BY i.code, i.name ORDER BY areas DESC, i.name"
     )

@@ -225,7 +225,24 @@ CREATE VIEW current_reporting_round AS
     QUALIFY row_number() OVER (PARTITION BY r.period ORDER BY r.batch_id DESC) = 1;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# Version 4: district boundaries. A boundary file is a batch like any other; its areas'
+# outlines are GeoJSON geometries in WGS84, and the newest active boundary file is the map as a
+# whole (uploading the municipality's own district layer replaces SCB's areas, not some of them).
+_V4 = """
+CREATE TABLE boundary (
+    batch_id INTEGER NOT NULL, district_code VARCHAR NOT NULL,
+    geometry VARCHAR NOT NULL,   -- GeoJSON Polygon or MultiPolygon, WGS84 lon/lat
+    vertices INTEGER NOT NULL, source_crs VARCHAR
+);
+CREATE VIEW current_boundary AS
+    SELECT t.district_code, t.geometry, t.vertices, t.source_crs, t.batch_id
+    FROM boundary t
+    JOIN (SELECT max(x.batch_id) AS batch_id FROM boundary x
+          JOIN import_batch b USING (batch_id) WHERE b.state = 'active') newest
+      USING (batch_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Frame columns for each fact table, in table order after batch_id. The importer's normalised
@@ -276,6 +293,7 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "import_profile": ("name", "signature", "options"),
     "reporting_round": ("period", "plan_year", "deadline", "message"),
+    "boundary": ("district_code", "geometry", "vertices", "source_crs"),
 }
 # Batches that hold no data of their own: they do not end "example data only".
 NON_DATA_KINDS = ("profile", "round")

@@ -212,6 +212,15 @@ def demo_db(demo_path, tmp_path, monkeypatch):
     return path
 
 
+@pytest.fixture
+def demo_store(demo_path, tmp_path):
+    """A Store on a private copy of the demo database (without SEGDASH_DB: not the app's)."""
+    path = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_path, path)
+    with Store(path) as store:
+        yield store
+
+
 HELD_MESSAGE = (
     "Databasen {path} används av en annan process (process {pid}), som inte släppte den inom 2 "
     "sekunder. Försök igen om en stund; inget har ändrats."

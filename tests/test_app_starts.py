@@ -36,7 +36,8 @@ def test_first_start_fills_an_empty_database_with_demo_data_and_says_so(demo_db)
     assert {m.label: m.value for m in at.metric}["Åtgärder"] == "50"
     with Store(demo_db) as store:
         batches = store.batches()
-    assert len(batches) == 4 and batches["is_demo"].all()
+    # the five workbooks of data/demo and its boundary file
+    assert len(batches) == 6 and batches["is_demo"].all()
     assert batches["imported_by"].unique().tolist() == ["segdash (exempeldata)"]
 
 

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from segdash import demo, domain
+from segdash.demo.catalogue import COMPARISON_REGSO
 from segdash.importer import spec
 from segdash.importer.templates import TEMPLATE_FILENAMES, build_template
 
@@ -137,13 +138,14 @@ def definitions(demo_dir: Path) -> list[dict[str, object]]:
 # --- Files ----------------------------------------------------------------------------------
 
 
-def test_writes_the_four_demo_workbooks(tmp_path: Path) -> None:
+def test_writes_the_five_demo_workbooks(tmp_path: Path) -> None:
     paths = demo.build_demo_workbooks(tmp_path / "nested")
     assert [p.name for p in paths] == [
         "atgardsplaner_2021-2023.xlsx",
         "uppfoljningar_2021-2023.xlsx",
         "indikatorer_2015-2024.xlsx",
         "indikatorer_bred_exempel.xlsx",
+        "indikatorer_regso_exempel.xlsx",
     ]
     assert all(p.parent == tmp_path / "nested" for p in paths)
 
@@ -270,12 +272,19 @@ def test_plan_workbook_has_the_master_data(demo_dir: Path) -> None:
     offices = read_rows(path, spec.OFFICES)
     assert [row["name"] for row in offices] == OFFICE_NAMES
     assert [row["code"] for row in offices] == ["KLF", "SBF", "KFF", "SOF", "UBF", "IAF", "UTF"]
-    assert [(r["name"], r["district_type"]) for r in read_rows(path, spec.DISTRICTS)] == [
-        ("Berga", "fokus"),
-        ("Ryd", "fokus"),
-        ("Skäggetorp", "fokus"),
-        ("Linköping", "referens"),
+    districts = [
+        (r["name"], r["district_type"], r["region_code"]) for r in read_rows(path, spec.DISTRICTS)
     ]
+    # The focus districts with their RegSO (Skäggetorp's is Skäggetorp-Tornby), Linköping with
+    # its kommunkod, then SCB's other 29 RegSO areas of Linköping as comparison areas.
+    assert districts[:4] == [
+        ("Berga", "fokus", "0580R001"),
+        ("Ryd", "fokus", "0580R017"),
+        ("Skäggetorp", "fokus", "0580R018"),
+        ("Linköping", "referens", "0580"),
+    ]
+    assert districts[4:] == [(name, "jämförelse", code) for code, name in COMPARISON_REGSO]
+    assert len({code for *_, code in districts}) == 33
     areas = read_rows(path, spec.AREAS)
     assert [(r["area_no"], r["name"]) for r in areas] == list(enumerate(AREA_NAMES, start=1))
 

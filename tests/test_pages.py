@@ -92,8 +92,14 @@ def test_overview_shows_the_key_figures_of_the_latest_follow_up(demo_db):
         "Genomförd": "10",
         "Avbruten": "3",
     }
-    # stacked bars by area and by office, and status over all periods
-    assert len(at.get("plotly_chart")) == 3
+    # stacked bars by area and by office, status over all periods, and where the focus
+    # districts lie
+    assert [c.key for c in at.get("plotly_chart")] == [
+        "chart_area",
+        "chart_office",
+        "chart_over_time",
+        "overview_locator",
+    ]
     assert url(at, "period") == ["2023"]
 
 
@@ -171,6 +177,7 @@ def test_districts_side_by_side_from_a_shared_link(demo_db):
         "Åtgärder i Skäggetorp",
         "Indikatorer för Ryd",
         "Indikatorer för Skäggetorp",
+        "Karta",
     ]
     ryd, skaggetorp = [df.value for df in at.dataframe if "Nr" in df.value.columns]
     # The 2023 plan's actions whose Områden names Ryd (16) or is Alla (22), by area and number.
@@ -215,9 +222,11 @@ def test_districts_side_by_side_from_a_shared_link(demo_db):
         "5.13",
     ]
     assert len(skaggetorp) == 42  # the same count for Skäggetorp: 20 named, 22 Alla
-    # One chart per indicator of development area 1, the first one with values: TRYGG, VALD
-    # and UTSATT in the Indikatorer sheet.
-    assert len(at.get("plotly_chart")) == 3
+    # The map, then one chart per indicator of development area 1, the first one with values:
+    # TRYGG, VALD and UTSATT in the Indikatorer sheet.
+    keys = [c.key for c in at.get("plotly_chart")]
+    assert keys[0] == "district_map_chart"
+    assert sorted(keys[1:]) == ["ind_TRYGG", "ind_UTSATT", "ind_VALD"]
 
 
 def test_district_indicator_trend_is_direction_aware_on_screen(demo_db):
@@ -274,15 +283,16 @@ def test_offices_page_counts(demo_db):
 def test_indicator_page_values_table(demo_db):
     at = app("pages/indicators.py", indikator="ARBL")
     table = at.dataframe[-1].value
-    # ARBL's rows in indikatorer_2015-2024.xlsx: 4 areas × 10 years × Kön T, K and M.
-    assert len(table) == 120
+    # ARBL's rows in indikatorer_2015-2024.xlsx: 4 areas × 10 years × Kön T, K and M; and in
+    # indikatorer_regso_exempel.xlsx the other 29 RegSO areas × 2022–2024, Kön T.
+    assert len(table) == 120 + 29 * 3
     real = table[
         (table["Område"] == "Skäggetorp") & (table["År"] == 2020) & (table["Kön"] == "Totalt")
     ]
     assert real["Värde"].tolist() == ["18,3"]  # the published figure, with a decimal comma
-    # the three published figures of 2020 name their source; the other 117 are examples
+    # the three published figures of 2020 name their source; the other 204 are examples
     assert table["Källa"].value_counts().to_dict() == {
-        "Exempelvärde": 117,
+        "Exempelvärde": 117 + 87,
         "Linköpings kommun, Linköping i siffror, arbetslöshet per stadsdel": 3,
     }
 

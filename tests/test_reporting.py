@@ -5,7 +5,6 @@ events, and forms made again after the plan changed."""
 from __future__ import annotations
 
 import io
-import shutil
 import zipfile
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,15 +26,6 @@ TODAY = date(2025, 1, 20)
 DEADLINE = date(2025, 2, 15)
 MESSAGE = "Tack för ert arbete! Hör av er om något är oklart."
 STATUS_COL, PROGRESS_COL, COMMENT_COL = 6, 7, 8  # F, G, H
-
-
-@pytest.fixture
-def demo(demo_path, tmp_path):
-    path = tmp_path / "demo.duckdb"
-    shutil.copy(demo_path, path)
-    store = Store(path)
-    yield store
-    store.close()
 
 
 def plan_2023_by_office() -> dict[str, list[tuple[str, str]]]:
@@ -104,10 +94,10 @@ def status_counts(store: Store, today: date = TODAY) -> dict[str, tuple[int, int
 # --- the forms --------------------------------------------------------------------------------
 
 
-def test_one_form_per_lead_office_with_that_office_s_actions_of_the_plan(demo):
-    open_2024(demo)
+def test_one_form_per_lead_office_with_that_office_s_actions_of_the_plan(demo_store):
+    open_2024(demo_store)
     expected = plan_2023_by_office()
-    forms = rounds.forms_for(demo, "2024")
+    forms = rounds.forms_for(demo_store, "2024")
     assert sorted(f.office for f in forms) == sorted(expected) == [
         "IAF", "KFF", "KLF", "SBF", "SOF", "UBF", "UTF"
     ]  # fmt: skip
@@ -122,9 +112,9 @@ def test_one_form_per_lead_office_with_that_office_s_actions_of_the_plan(demo):
     assert sum(f.actions for f in forms) == 50
 
 
-def test_the_form_s_layout_locks_what_is_given_and_opens_what_the_office_answers(demo):
-    open_2024(demo)
-    wb = openpyxl.load_workbook(io.BytesIO(forms_by_office(demo)["UBF"].data))
+def test_the_form_s_layout_locks_what_is_given_and_opens_what_the_office_answers(demo_store):
+    open_2024(demo_store)
+    wb = openpyxl.load_workbook(io.BytesIO(forms_by_office(demo_store)["UBF"].data))
     assert wb.sheetnames[:2] == ["Instruktioner", "Uppföljning"]
     assert wb[DATA_SHEET].sheet_state == "veryHidden"
     assert wb["Listor"].sheet_state == "hidden"
@@ -157,7 +147,7 @@ def test_the_form_s_layout_locks_what_is_given_and_opens_what_the_office_answers
     }
     status_2023 = dict(
         rows(
-            demo,
+            demo_store,
             "SELECT action_no, status FROM current_action_status WHERE period = '2023' "
             "AND plan_year = 2023",
         )
@@ -174,30 +164,30 @@ def test_the_form_s_layout_locks_what_is_given_and_opens_what_the_office_answers
     assert MESSAGE in text
 
 
-def test_without_a_round_forms_need_a_deadline(demo):
+def test_without_a_round_forms_need_a_deadline(demo_store):
     with pytest.raises(rounds.RoundError) as refused:
-        rounds.forms_for(demo, "2024")
+        rounds.forms_for(demo_store, "2024")
     assert str(refused.value) == (
         "Det finns ingen rapporteringsomgång för 2024. Öppna den (med sista dag) eller ange "
         "sista dag för blanketterna."
     )
-    forms = rounds.forms_for(demo, "2024", deadline=DEADLINE)
+    forms = rounds.forms_for(demo_store, "2024", deadline=DEADLINE)
     assert len(forms) == 7
 
 
-def test_the_zip_holds_every_form(demo):
-    open_2024(demo)
-    forms = rounds.forms_for(demo, "2024")
+def test_the_zip_holds_every_form(demo_store):
+    open_2024(demo_store)
+    forms = rounds.forms_for(demo_store, "2024")
     with zipfile.ZipFile(io.BytesIO(forms_zip(forms))) as archive:
         assert sorted(archive.namelist()) == sorted(f.file_name for f in forms)
-        assert archive.read("uppfoljning_2024_UBF.xlsx") == forms_by_office(demo)["UBF"].data
+        assert archive.read("uppfoljning_2024_UBF.xlsx") == forms_by_office(demo_store)["UBF"].data
 
 
-def test_text_that_looks_like_a_formula_is_written_as_text(demo):
+def test_text_that_looks_like_a_formula_is_written_as_text(demo_store):
     rounds.open_round(
-        demo, period="2024", deadline=DEADLINE, message='=HYPERLINK("x")', by="a", today=TODAY
+        demo_store, period="2024", deadline=DEADLINE, message='=HYPERLINK("x")', by="a", today=TODAY
     )
-    wb = openpyxl.load_workbook(io.BytesIO(forms_by_office(demo)["UTF"].data))
+    wb = openpyxl.load_workbook(io.BytesIO(forms_by_office(demo_store)["UTF"].data))
     cells = [c for row in wb["Instruktioner"].iter_rows() for c in row if c.value]
     assert '\'=HYPERLINK("x")' in [c.value for c in cells]
     assert all(c.data_type != "f" for c in cells)
@@ -206,9 +196,9 @@ def test_text_that_looks_like_a_formula_is_written_as_text(demo):
 # --- filled-in forms through the importer -----------------------------------------------------
 
 
-def test_a_filled_form_imports_exactly_what_the_office_wrote(demo):
-    open_2024(demo)
-    form = forms_by_office(demo)["UBF"]
+def test_a_filled_form_imports_exactly_what_the_office_wrote(demo_store):
+    open_2024(demo_store)
+    form = forms_by_office(demo_store)["UBF"]
     numbers = [no for no, _ in plan_2023_by_office()["UBF"]]
     answers = {
         numbers[0]: ("Genomförd", 100, "Klart i juni."),
@@ -217,9 +207,9 @@ def test_a_filled_form_imports_exactly_what_the_office_wrote(demo):
     }
     changed_title = "En annan rubrik"
     filled = fill(form.data, answers, {(numbers[3], 3): changed_title})
-    result = import_ok(demo, UploadedFile("uppfoljning_2024_UBF.xlsx", filled))
+    result = import_ok(demo_store, UploadedFile("uppfoljning_2024_UBF.xlsx", filled))
     stored = rows(
-        demo,
+        demo_store,
         "SELECT action_no, plan_year, status, progress, comment, batch_id FROM action_status "
         "WHERE period = '2024' ORDER BY action_no",
     )
@@ -255,21 +245,21 @@ def test_a_filled_form_imports_exactly_what_the_office_wrote(demo):
     assert all(i.severity == "warning" for i in result.issues)
     # The plan itself is not changed by the form
     assert rows(
-        demo,
+        demo_store,
         "SELECT title FROM current_action WHERE plan_year = 2023 AND action_no = ?",
         [numbers[3]],
     ) == [(title_of[numbers[3]],)]
 
 
-def test_a_changed_number_or_period_in_a_form_is_a_warning_and_the_form_s_values_stand(demo):
-    open_2024(demo)
+def test_a_changed_number_or_period_in_a_form_is_a_warning_and_the_form_s_values_stand(demo_store):
+    open_2024(demo_store)
     numbers = [no for no, _ in plan_2023_by_office()["SOF"]]
     filled = fill(
-        forms_by_office(demo)["SOF"].data,
+        forms_by_office(demo_store)["SOF"].data,
         {numbers[0]: ("Genomförd", 100, None)},
         {(numbers[0], 5): "2023"},  # the period, locked, typed over
     )
-    result = import_ok(demo, UploadedFile("sof.xlsx", filled))
+    result = import_ok(demo_store, UploadedFile("sof.xlsx", filled))
     assert (
         "Period är låst i blanketten men har ändrats (stod ”2024”). Ändringen läses inte in; "
         "blankettens värde gäller.",
@@ -279,23 +269,23 @@ def test_a_changed_number_or_period_in_a_form_is_a_warning_and_the_form_s_values
         "2023",
     ) in [where(i) for i in result.issues]
     assert rows(
-        demo,
+        demo_store,
         "SELECT period, status FROM action_status WHERE batch_id = ?",
         [result.batch_ids[0]],
     ) == [("2024", "done")]
 
 
-def test_a_comment_without_a_status_is_an_error_and_nothing_is_stored(demo):
-    open_2024(demo)
+def test_a_comment_without_a_status_is_an_error_and_nothing_is_stored(demo_store):
+    open_2024(demo_store)
     numbers = [no for no, _ in plan_2023_by_office()["KLF"]]
     filled = fill(
-        forms_by_office(demo)["KLF"].data,
+        forms_by_office(demo_store)["KLF"].data,
         {
             numbers[0]: ("Genomförd", 100, None),
             numbers[1]: (None, 30, "Pågår, men vi vet inte hur det går."),
         },
     )
-    issues = import_refused(demo, UploadedFile("klf.xlsx", filled))
+    issues = import_refused(demo_store, UploadedFile("klf.xlsx", filled))
     assert (
         "Status saknas, men Andel genomfört och Kommentar är ifyllt. Välj en status, annars kan "
         "det som skrivits inte sparas.",
@@ -310,17 +300,19 @@ def test_a_comment_without_a_status_is_an_error_and_nothing_is_stored(demo):
     ]
 
 
-def test_an_empty_form_imports_nothing(demo):
-    open_2024(demo)
+def test_an_empty_form_imports_nothing(demo_store):
+    open_2024(demo_store)
     (only,) = plan_2023_by_office()["UTF"]
-    issues = import_refused(demo, UploadedFile("utf.xlsx", forms_by_office(demo)["UTF"].data))
+    issues = import_refused(
+        demo_store, UploadedFile("utf.xlsx", forms_by_office(demo_store)["UTF"].data)
+    )
     assert sorted((i.severity, i.message) for i in issues) == [
         ("error", "Blanketten har ingen åtgärd med status, så inget importeras."),
         ("warning", f"1 åtgärd har ingen status och räknas som inte rapporterade: {only[0]}."),
     ]
 
 
-def test_a_template_follow_up_with_another_title_warns_and_imports(demo):
+def test_a_template_follow_up_with_another_title_warns_and_imports(demo_store):
     numbers = plan_2023_by_office()["UBF"]
     data = make_xlsx(
         {
@@ -331,7 +323,7 @@ def test_a_template_follow_up_with_another_title_warns_and_imports(demo):
             ]
         }
     )
-    result = import_ok(demo, UploadedFile("mall.xlsx", data))
+    result = import_ok(demo_store, UploadedFile("mall.xlsx", data))
     assert [where(i) for i in result.issues] == [
         (
             f"Åtgärd skiljer sig från planen, där den är ”{numbers[0][1]}”. Rubriken läses inte in "
@@ -347,11 +339,11 @@ def test_a_template_follow_up_with_another_title_warns_and_imports(demo):
 # --- who has reported, step by step -----------------------------------------------------------
 
 
-def test_the_round_from_opening_to_every_office_reported(demo):
+def test_the_round_from_opening_to_every_office_reported(demo_store):
     expected = {office: len(actions) for office, actions in plan_2023_by_office().items()}
-    open_2024(demo)
-    assert status_counts(demo) == {o: (n, 0, n) for o, n in expected.items()}
-    forms = forms_by_office(demo)
+    open_2024(demo_store)
+    assert status_counts(demo_store) == {o: (n, 0, n) for o, n in expected.items()}
+    forms = forms_by_office(demo_store)
     numbers = {o: [no for no, _ in a] for o, a in plan_2023_by_office().items()}
 
     # UBF answers three of its seven; KLF all nine, uploaded together
@@ -360,14 +352,14 @@ def test_the_round_from_opening_to_every_office_reported(demo):
     )
     klf = fill(forms["KLF"].data, {no: ("Genomförd", 100, None) for no in numbers["KLF"]})
     import_ok(
-        demo,
+        demo_store,
         UploadedFile("uppfoljning_2024_UBF.xlsx", ubf),
         UploadedFile("uppfoljning_2024_KLF.xlsx", klf),
     )
-    counts = status_counts(demo)
+    counts = status_counts(demo_store)
     assert counts["UBF"] == (7, 3, 4) and counts["KLF"] == (9, 9, 0)
     assert all(counts[o] == (n, 0, n) for o, n in expected.items() if o not in ("UBF", "KLF"))
-    status = queries.reporting_status(demo, "2024", TODAY)
+    status = queries.reporting_status(demo_store, "2024", TODAY)
     assert (status.total, status.reported, status.offices_missing) == (50, 12, 6)
     assert rounds.summary_line(status) == (
         "12 av 50 åtgärder rapporterade för 2024 · 6 förvaltningar kvar · sista dag 15 februari"
@@ -378,24 +370,24 @@ def test_the_round_from_opening_to_every_office_reported(demo):
 
     # UBF sends the rest later (the earlier three stay); everyone else then answers
     ubf_rest = fill(forms["UBF"].data, {no: ("Ej påbörjad", 0, None) for no in numbers["UBF"][3:]})
-    import_ok(demo, UploadedFile("uppfoljning_2024_UBF (2).xlsx", ubf_rest))
-    assert status_counts(demo)["UBF"] == (7, 7, 0)
+    import_ok(demo_store, UploadedFile("uppfoljning_2024_UBF (2).xlsx", ubf_rest))
+    assert status_counts(demo_store)["UBF"] == (7, 7, 0)
     for office in ("UTF", "SOF", "IAF", "SBF", "KFF"):
         import_ok(
-            demo,
+            demo_store,
             UploadedFile(
                 f"{office}.xlsx",
                 fill(forms[office].data, {no: ("Genomförd", 100, None) for no in numbers[office]}),
             ),
         )
-    status = queries.reporting_status(demo, "2024", DEADLINE + timedelta(days=3))
+    status = queries.reporting_status(demo_store, "2024", DEADLINE + timedelta(days=3))
     assert (status.reported, status.offices_missing) == (50, 0)
     assert rounds.summary_line(status) == (
         "50 av 50 åtgärder rapporterade för 2024 · alla förvaltningar klara · sista dag 15 februari"
     )
     assert sorted(
         rows(
-            demo,
+            demo_store,
             "SELECT status, count(*) FROM current_action_status WHERE period = '2024' "
             "AND action_no IN (SELECT unnest(?)) GROUP BY status",
             [numbers["UBF"]],
@@ -403,23 +395,23 @@ def test_the_round_from_opening_to_every_office_reported(demo):
     ) == [("not_started", 4), ("on_track", 3)]
 
 
-def test_rolling_back_an_office_s_upload_makes_its_actions_missing_again(demo):
-    open_2024(demo)
+def test_rolling_back_an_office_s_upload_makes_its_actions_missing_again(demo_store):
+    open_2024(demo_store)
     numbers = [no for no, _ in plan_2023_by_office()["SOF"]]
-    form = forms_by_office(demo)["SOF"]
+    form = forms_by_office(demo_store)["SOF"]
     result = import_ok(
-        demo,
+        demo_store,
         UploadedFile("sof.xlsx", fill(form.data, {n: ("Genomförd", 100, None) for n in numbers})),
     )
-    assert status_counts(demo)["SOF"] == (5, 5, 0)
-    demo.set_batch_state(result.batch_ids[0], False, "anna")
-    assert status_counts(demo)["SOF"] == (5, 0, 5)
+    assert status_counts(demo_store)["SOF"] == (5, 5, 0)
+    demo_store.set_batch_state(result.batch_ids[0], False, "anna")
+    assert status_counts(demo_store)["SOF"] == (5, 0, 5)
 
 
-def test_the_deadline_text_before_on_and_after_the_day(demo):
-    open_2024(demo)
+def test_the_deadline_text_before_on_and_after_the_day(demo_store):
+    open_2024(demo_store)
     line = {
-        day: rounds.summary_line(queries.reporting_status(demo, "2024", day))
+        day: rounds.summary_line(queries.reporting_status(demo_store, "2024", day))
         for day in (DEADLINE - timedelta(days=1), DEADLINE, DEADLINE + timedelta(days=2))
     }
     assert line[DEADLINE - timedelta(days=1)].endswith("· sista dag 15 februari")
@@ -434,41 +426,41 @@ def test_the_deadline_text_before_on_and_after_the_day(demo):
 # --- the round's own record -------------------------------------------------------------------
 
 
-def test_opening_closing_and_reopening_are_recorded(demo):
-    opened = open_2024(demo, by="anna")
+def test_opening_closing_and_reopening_are_recorded(demo_store):
+    opened = open_2024(demo_store, by="anna")
     assert (opened.period, opened.plan_year, opened.deadline, opened.is_open) == (
         "2024", 2023, DEADLINE, True
     )  # fmt: skip
-    batch = demo.batch(opened.batch_id)
+    batch = demo_store.batch(opened.batch_id)
     assert (batch["kind"], batch["imported_by"], batch["file_name"]) == (
         "round", "anna", "Rapporteringsomgång 2024"
     )  # fmt: skip
-    demo.set_round_open("2024", False, "bertil")
-    assert queries.reporting_round(demo, "2024").is_open is False
-    before = demo.table_contents()
+    demo_store.set_round_open("2024", False, "bertil")
+    assert queries.reporting_round(demo_store, "2024").is_open is False
+    before = demo_store.table_contents()
     with pytest.raises(StoreError) as refused:
-        demo.set_round_open("2024", False, "bertil")
+        demo_store.set_round_open("2024", False, "bertil")
     assert str(refused.value) == "Rapporteringsomgången för 2024 är redan stängd."
-    assert demo.table_contents() == before
-    demo.set_round_open("2024", True, "cecilia")
-    assert queries.reporting_round(demo, "2024").is_open is True
-    assert [r[1:3] for r in rows(demo, "SELECT event_no, event, actor FROM round_event ORDER BY 1")] == [
+    assert demo_store.table_contents() == before
+    demo_store.set_round_open("2024", True, "cecilia")
+    assert queries.reporting_round(demo_store, "2024").is_open is True
+    assert [r[1:3] for r in rows(demo_store, "SELECT event_no, event, actor FROM round_event ORDER BY 1")] == [
         ("open", "anna"), ("close", "bertil"), ("reopen", "cecilia")
     ]  # fmt: skip
     # Opening again with a later deadline supersedes; rolling that back brings the first back
     later = rounds.open_round(
-        demo, period="2024", deadline=DEADLINE + timedelta(days=7), message=None, by="anna",
+        demo_store, period="2024", deadline=DEADLINE + timedelta(days=7), message=None, by="anna",
         today=TODAY,
     )  # fmt: skip
-    assert queries.reporting_round(demo, "2024").deadline == DEADLINE + timedelta(days=7)
-    demo.set_batch_state(later.batch_id, False, "anna")
-    assert queries.reporting_round(demo, "2024").deadline == DEADLINE
+    assert queries.reporting_round(demo_store, "2024").deadline == DEADLINE + timedelta(days=7)
+    demo_store.set_batch_state(later.batch_id, False, "anna")
+    assert queries.reporting_round(demo_store, "2024").deadline == DEADLINE
 
 
-def test_a_round_does_not_end_the_demo_banner(demo):
-    assert demo.shows_demo_data()
-    open_2024(demo)
-    assert demo.shows_demo_data()
+def test_a_round_does_not_end_the_demo_banner(demo_store):
+    assert demo_store.shows_demo_data()
+    open_2024(demo_store)
+    assert demo_store.shows_demo_data()
 
 
 @pytest.mark.parametrize(
@@ -483,34 +475,34 @@ def test_a_round_does_not_end_the_demo_banner(demo):
     ],
 )  # fmt: skip
 def test_a_round_that_cannot_be_opened_says_why_and_changes_nothing(
-    demo, period, deadline, message
+    demo_store, period, deadline, message
 ):
-    before = demo.table_contents()
+    before = demo_store.table_contents()
     with pytest.raises(rounds.RoundError) as refused:
         rounds.open_round(
-            demo, period=period, deadline=deadline, message=None, by="anna", today=TODAY
+            demo_store, period=period, deadline=deadline, message=None, by="anna", today=TODAY
         )
     assert str(refused.value) == message
-    assert demo.table_contents() == before
+    assert demo_store.table_contents() == before
 
 
-def test_refused_authorisation_at_the_write_changes_nothing(demo):
-    before = demo.table_contents()
+def test_refused_authorisation_at_the_write_changes_nothing(demo_store):
+    before = demo_store.table_contents()
 
     def refuse() -> None:
         raise StoreError("Bara en inloggad analytiker kan göra det här.")
 
     with pytest.raises(StoreError):
         rounds.open_round(
-            demo, period="2024", deadline=DEADLINE, message=None, by="x", today=TODAY,
+            demo_store, period="2024", deadline=DEADLINE, message=None, by="x", today=TODAY,
             authorise=refuse,
         )  # fmt: skip
-    assert demo.table_contents() == before
+    assert demo_store.table_contents() == before
 
 
-def test_forms_follow_a_changed_plan(demo):
-    open_2024(demo)
-    before = forms_by_office(demo)
+def test_forms_follow_a_changed_plan(demo_store):
+    open_2024(demo_store)
+    before = forms_by_office(demo_store)
     assert before["UTF"].actions == 1
     # A new version of the 2023 plan: UTF gets a second action, one of SOF's is renamed
     sof_first = plan_2023_by_office()["SOF"][0][0]
@@ -529,8 +521,8 @@ def test_forms_follow_a_changed_plan(demo):
             ]
         }
     )
-    import_ok(demo, UploadedFile("plan_2023_v2.xlsx", data))
-    after = forms_by_office(demo)
+    import_ok(demo_store, UploadedFile("plan_2023_v2.xlsx", data))
+    after = forms_by_office(demo_store)
     assert after["UTF"].actions == 2
     ws = openpyxl.load_workbook(io.BytesIO(after["UTF"].data))["Uppföljning"]
     assert "Ny åtgärd för UTF" in [ws.cell(r, 3).value for r in range(2, ws.max_row + 1)]
@@ -538,14 +530,14 @@ def test_forms_follow_a_changed_plan(demo):
     assert (sof_first, "Nytt namn") in [
         (sof.cell(r, 1).value, sof.cell(r, 3).value) for r in range(2, sof.max_row + 1)
     ]
-    assert status_counts(demo)["UTF"] == (2, 0, 2)
+    assert status_counts(demo_store)["UTF"] == (2, 0, 2)
 
 
 # --- contact addresses ------------------------------------------------------------------------
 
 
-def test_offices_carry_a_contact_address_and_a_bad_one_is_refused(demo):
-    assert dict(rows(demo, "SELECT code, contact_email FROM current_office"))["UBF"] == (
+def test_offices_carry_a_contact_address_and_a_bad_one_is_refused(demo_store):
+    assert dict(rows(demo_store, "SELECT code, contact_email FROM current_office"))["UBF"] == (
         "uppfoljning.ubf@linkoping.example"
     )
     good = make_xlsx(
@@ -556,20 +548,20 @@ def test_offices_carry_a_contact_address_and_a_bad_one_is_refused(demo):
             ]
         }
     )
-    import_ok(demo, UploadedFile("kontakt.xlsx", good))
-    assert dict(rows(demo, "SELECT code, contact_email FROM current_office"))["UBF"] == (
+    import_ok(demo_store, UploadedFile("kontakt.xlsx", good))
+    assert dict(rows(demo_store, "SELECT code, contact_email FROM current_office"))["UBF"] == (
         "ubf@linkoping.se"
     )
     # A later office sheet without the column keeps the address
     plain = make_xlsx({"Förvaltningar": [["Kod", "Namn"], ["UBF", "Utbildningsförvaltningen"]]})
-    import_ok(demo, UploadedFile("utan.xlsx", plain))
-    assert dict(rows(demo, "SELECT code, contact_email FROM current_office"))["UBF"] == (
+    import_ok(demo_store, UploadedFile("utan.xlsx", plain))
+    assert dict(rows(demo_store, "SELECT code, contact_email FROM current_office"))["UBF"] == (
         "ubf@linkoping.se"
     )
     bad = make_xlsx(
         {"Förvaltningar": [["Kod", "Namn", "Kontakt"], ["UBF", "Utbildning", "ubf at linkoping"]]}
     )
-    issues = import_refused(demo, UploadedFile("fel.xlsx", bad))
+    issues = import_refused(demo_store, UploadedFile("fel.xlsx", bad))
     assert [where(i) for i in issues] == [
         (
             "”ubf at linkoping” är ingen e-postadress (Kontakt: en adress, t.ex. "
@@ -585,9 +577,9 @@ def test_offices_carry_a_contact_address_and_a_bad_one_is_refused(demo):
 # --- the CLI, beside the same numbers ---------------------------------------------------------
 
 
-def test_cli_round_forms_and_reporting_give_the_same_numbers(demo, tmp_path, capsys):
-    db = str(demo.path)
-    demo.close()
+def test_cli_round_forms_and_reporting_give_the_same_numbers(demo_store, tmp_path, capsys):
+    db = str(demo_store.path)
+    demo_store.close()
     deadline = (date.today() + timedelta(days=30)).isoformat()
     assert cli.main(["--db", db, "round", "open", "--period", "2024", "--deadline", deadline,
                      "--who", "anna"]) == 0  # fmt: skip
@@ -630,9 +622,9 @@ def test_cli_round_forms_and_reporting_give_the_same_numbers(demo, tmp_path, cap
     assert summary.startswith("2 av 50 åtgärder rapporterade för 2024 · 7 förvaltningar kvar")
 
 
-def test_cli_forms_without_a_round_or_deadline_is_refused(demo, tmp_path, capsys):
-    db = str(demo.path)
-    demo.close()
+def test_cli_forms_without_a_round_or_deadline_is_refused(demo_store, tmp_path, capsys):
+    db = str(demo_store.path)
+    demo_store.close()
     assert cli.main(["--db", db, "forms", "--period", "2024", "--out", str(tmp_path / "x")]) == 1
     assert capsys.readouterr().err == (
         "segdash: Det finns ingen rapporteringsomgång för 2024. Öppna den (med sista dag) eller "
@@ -644,11 +636,11 @@ def test_cli_forms_without_a_round_or_deadline_is_refused(demo, tmp_path, capsys
     assert "”15/2” är inget datum" in capsys.readouterr().err
 
 
-def test_run_import_of_two_forms_in_one_upload_reports_each(demo):
-    open_2024(demo)
-    forms = forms_by_office(demo)
+def test_run_import_of_two_forms_in_one_upload_reports_each(demo_store):
+    open_2024(demo_store)
+    forms = forms_by_office(demo_store)
     a = fill(forms["SBF"].data, {})
     b = fill(forms["IAF"].data, {})
-    result = run_import(demo, UploadedFile("sbf.xlsx", a), UploadedFile("iaf.xlsx", b))
+    result = run_import(demo_store, UploadedFile("sbf.xlsx", a), UploadedFile("iaf.xlsx", b))
     assert result.status == "refused"
     assert {i.file for i in result.issues if i.is_error} == {"sbf.xlsx", "iaf.xlsx"}

@@ -118,12 +118,13 @@ def test_charts_are_rendered_as_images_in_both_formats(report_2023):
             "Debian's chromium is needed to render the report's charts (apt-get install chromium)"
         )
     images = reports.render_images(report_2023)
-    assert sorted(images) == [s.area_no for s in report_2023.areas]
+    # one chart per development area, and the district map
+    assert list(images) == [*(s.area_no for s in report_2023.areas), "map"]
     assert all(png.startswith(b"\x89PNG") for png in images.values())
     document = docx_of(report_2023, images)
-    assert len(document.inline_shapes) == len(report_2023.areas)
+    assert len(document.inline_shapes) == len(report_2023.areas) + 1
     pdf = PdfReader(io.BytesIO(reports.to_pdf(report_2023, images)))
-    assert sum(len(page.images) for page in pdf.pages) == len(report_2023.areas)
+    assert sum(len(page.images) for page in pdf.pages) == len(report_2023.areas) + 1
 
 
 @pytest.mark.parametrize(

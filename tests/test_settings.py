@@ -25,7 +25,15 @@ def test_the_defaults_are_the_documented_ones(monkeypatch):
         Path("data") / "analysts.json",
     )
     assert (s.signin_delay_seconds, s.idle_minutes, s.idle_seconds) == (1.0, 30.0, 1800.0)
-    assert s.limits == Limits(50_000_000, 1_000_000, 500_000_000, 2_000_000_000, 300)
+    assert s.limits == Limits(
+        max_upload_bytes=50_000_000,
+        max_rows=1_000_000,
+        max_unpacked_bytes=500_000_000,
+        max_features=10_000,
+        max_vertices=2_000_000,
+        check_memory_bytes=2_000_000_000,
+        check_seconds=300,
+    )
     assert s.problems == ()
 
 

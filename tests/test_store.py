@@ -79,13 +79,13 @@ def test_a_version_2_database_gains_the_reporting_round_and_keeps_its_offices(tm
     con.execute("INSERT INTO schema_version VALUES (2)")
     con.close()
     with Store(path) as store:
-        assert store.schema_version() == SCHEMA_VERSION == 3
+        assert store.schema_version() == SCHEMA_VERSION
         offices = store.df("SELECT code, name, contact_email FROM current_office ORDER BY code")
         assert sorted((c, n) for c, n, _ in offices.itertuples(index=False)) == sorted(
             domain.OFFICES
         )
         assert offices["contact_email"].isna().all()
-        for table in ("reporting_round", "round_event", "reminder"):
+        for table in ("reporting_round", "round_event", "reminder", "boundary"):
             assert store.df(f"SELECT count(*) AS n FROM {table}")["n"].iloc[0] == 0
         assert store.df("SELECT * FROM current_reporting_round").empty
 

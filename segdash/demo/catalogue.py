@@ -20,6 +20,10 @@ DEMO_DIR = ROOT / "data" / "demo"
 TEMPLATES_DIR = ROOT / "data" / "templates"
 
 PLAN_FILE = "atgardsplaner_2021-2023.xlsx"
+# SCB's RegSO 2025 boundaries for Linköping (open geodata, CC0; "Källa: SCB"), as SCB publishes
+# them in WGS84: imported through the importer like any boundary file.
+BOUNDARY_FILE = "omradesgranser_regso_2025.geojson"
+REGSO_VALUES_FILE = "indikatorer_regso_exempel.xlsx"
 FOLLOWUP_FILE = "uppfoljningar_2021-2023.xlsx"
 INDICATORS_FILE = "indikatorer_2015-2024.xlsx"
 WIDE_INDICATORS_FILE = "indikatorer_bred_exempel.xlsx"
@@ -922,3 +926,54 @@ WIDE_INDICATOR = DemoIndicator(
     trend=-0.03,
     sex_gap=-9,
 )
+
+
+# --- RegSO areas (SCB, RegSO 2025) ----------------------------------------------------------
+
+# All 32 RegSO areas of Linköping, code and SCB's name. The focus districts are the RegSO of
+# the same name, except Skäggetorp: its RegSO, Skäggetorp-Tornby, also holds the Tornby retail
+# area, so a RegSO figure for it may differ a little from the municipality's own for the
+# stadsdel.
+REGSO_AREAS: tuple[tuple[str, str], ...] = (
+    ("0580R001", "Berga"),
+    ("0580R002", "Domkyrkan-Slottet"),
+    ("0580R003", "Ekholmen"),
+    ("0580R004", "Ekkällan-Garnisonen"),
+    ("0580R005", "Ekängen"),
+    ("0580R006", "Gottfridsberg"),
+    ("0580R007", "Hackefors"),
+    ("0580R008", "Hejdegården"),
+    ("0580R009", "Hjulsbro"),
+    ("0580R010", "Johannelund"),
+    ("0580R011", "Lambohov-Slaka"),
+    ("0580R012", "Lilla Torget-Sankt Lars"),
+    ("0580R013", "Linghem"),
+    ("0580R014", "Ljungsbro-Berg"),
+    ("0580R015", "Malmslätt"),
+    ("0580R016", "Ramshäll"),
+    ("0580R017", "Ryd"),
+    ("0580R018", "Skäggetorp-Tornby"),
+    ("0580R019", "Sturefors"),
+    ("0580R020", "Tallboda"),
+    ("0580R021", "Tannefors-Stångebro-Kallerstad"),
+    ("0580R022", "Trädgårdsföreningen-Folkungavallen"),
+    ("0580R023", "Ullstämma-Haninge"),
+    ("0580R024", "Valkebo omland"),
+    ("0580R025", "Valla-T1"),
+    ("0580R026", "Vasastaden-Hunneberg"),
+    ("0580R027", "Vidingsjö"),
+    ("0580R028", "Vikingstad-Rappestad"),
+    ("0580R029", "Vimanshäll"),
+    ("0580R030", "Vreta Kloster omland"),
+    ("0580R031", "Vårdnäs omland"),
+    ("0580R032", "Åkerbo omland"),
+)
+FOCUS_REGSO: dict[str, str] = {"Berga": "0580R001", "Ryd": "0580R017", "Skäggetorp": "0580R018"}
+# The other RegSO areas, as comparison areas of the map (named as SCB names them).
+COMPARISON_REGSO: tuple[tuple[str, str], ...] = tuple(
+    (code, name) for code, name in REGSO_AREAS if code not in FOCUS_REGSO.values()
+)
+# Example values for them, for a few indicators and the latest years, so that the map has
+# something to show: every one marked as an example (the source "Exempelvärde").
+REGSO_INDICATORS: tuple[str, ...] = ("ARBL", "LAGEK", "FORV")
+REGSO_YEARS: tuple[int, ...] = (2022, 2023, 2024)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from segdash.config import settings
-from segdash.demo.catalogue import DEMO_DIR
+from segdash.demo.catalogue import BOUNDARY_FILE, DEMO_DIR
 from segdash.importer import ImportResult, import_files, read_upload
 from segdash.store import Store
 
@@ -13,11 +13,12 @@ DEMO_IMPORTER = "segdash (exempeldata)"
 
 
 def demo_files() -> list[Path]:
-    return sorted(DEMO_DIR.glob("*.xlsx"))
+    """The demo workbooks and SCB's RegSO boundaries for Linköping."""
+    return sorted([*DEMO_DIR.glob("*.xlsx"), DEMO_DIR / BOUNDARY_FILE])
 
 
 def load_demo(store: Store) -> ImportResult:
-    """Import every demo workbook as example data (flagged, so the app can say so)."""
+    """Import every demo file as example data (flagged, so the app can say so)."""
     files = [read_upload(path) for path in demo_files()]
     return import_files(store, files, DEMO_IMPORTER, is_demo=True)
 

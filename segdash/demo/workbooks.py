@@ -15,12 +15,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from segdash import domain
 from segdash.demo.catalogue import (
     ALL_DISTRICTS,
+    COMPARISON_REGSO,
     DEMO_DIR,
     DISTRICT_ORDER,
     EXAMPLE_DESCRIPTION_PREFIX,
     EXAMPLE_GAPS,
     EXAMPLE_SOURCE,
     EXAMPLE_TITLE_SUFFIX,
+    FOCUS_REGSO,
     FOLLOWUP_FILE,
     FOLLOWUP_TITLE,
     INDICATORS,
@@ -31,6 +33,9 @@ from segdash.demo.catalogue import (
     PLAN_TITLE,
     PLAN_YEARS,
     REAL_VALUES,
+    REGSO_INDICATORS,
+    REGSO_VALUES_FILE,
+    REGSO_YEARS,
     ROOT,
     SEED,
     SRC_NOT_STATED,
@@ -414,9 +419,22 @@ def _plan_workbook(rng: random.Random) -> Workbook:
                 "code": code,
                 "name": name,
                 "district_type": kind,
-                "region_code": domain.MUNICIPALITY_CODE if code == domain.MUNICIPALITY else None,
+                "region_code": (
+                    domain.MUNICIPALITY_CODE
+                    if code == domain.MUNICIPALITY
+                    else FOCUS_REGSO.get(code)
+                ),
             }
             for code, name, kind in domain.DISTRICTS
+        ]
+        + [
+            {
+                "code": name,
+                "name": name,
+                "district_type": domain.COMPARISON_TYPE,
+                "region_code": code,
+            }
+            for code, name in COMPARISON_REGSO
         ],
     )
     _write_rows(
@@ -462,6 +480,26 @@ def _wide_indicators_workbook(rng: random.Random) -> Workbook:
     return wb
 
 
+def _regso_values_workbook(rng: random.Random) -> Workbook:
+    """Example values for the RegSO areas around the focus districts, for the map: each area
+    keeps one level relative to Linköping's, every year, with a little noise."""
+    wb, (ws,) = _workbook(spec.INDICATOR_VALUES)
+    by_code = {ind.code: ind for ind in INDICATORS}
+    rows = []
+    for code in REGSO_INDICATORS:
+        ind = by_code[code]
+        for _, area in COMPARISON_REGSO:
+            relative = rng.uniform(0.45, 1.35)
+            for year in REGSO_YEARS:
+                municipality = _example_value(rng, ind, domain.MUNICIPALITY, year)
+                value = round(municipality * relative, ind.decimals)
+                if ind.unit == "%":
+                    value = min(100.0, max(0.0, value))
+                rows.append(_value_row(ind, area, year, "T", value, EXAMPLE_SOURCE))
+    _write_rows(ws, spec.INDICATOR_VALUES, rows)
+    return wb
+
+
 def build_demo_workbooks(out_dir: Path) -> list[Path]:
     """Write the demo workbooks into `out_dir` and return their paths."""
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -470,6 +508,7 @@ def build_demo_workbooks(out_dir: Path) -> list[Path]:
         (FOLLOWUP_FILE, _followup_workbook),
         (INDICATORS_FILE, _indicators_workbook),
         (WIDE_INDICATORS_FILE, _wide_indicators_workbook),
+        (REGSO_VALUES_FILE, _regso_values_workbook),
     )
     paths = []
     for filename, build in builders:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from segdash import fmt, isolated
 from segdash.config import Limits, settings
-from segdash.importer import normalise, spec
+from segdash.importer import geodata, normalise, spec
 from segdash.importer.forms import FormInfo, read_form_info
 from segdash.importer.issues import ERROR, WARNING, FileRejected, Issue, IssueGroup, group_issues
 from segdash.importer.options import ImportOptions
@@ -109,6 +109,8 @@ class FileCheck:
         kinds = [k for k, sheets in spec.WORKBOOK_KINDS.items() if sheets[0] in self.kinds]
         if not kinds and "indicators" in self.kinds:
             kinds = ["indicators"]
+        if "boundaries" in self.kinds:
+            kinds.append("boundaries")
         return ",".join(kinds) or "master"
 
     @property
@@ -298,6 +300,11 @@ def _check_offline(
             check.already_imported = earlier
             issues.append(_already_imported_issue(name, earlier))
             continue
+        if geodata.is_boundary_file(upload.data, name):
+            tables.extend(
+                (check, table) for table in _boundary_tables(upload, check, limits, issues)
+            )
+            continue
         isolated.note((name, ""))  # reading this file (the workbook as a whole, so far)
         try:
             sheets = read_sheets(upload.data, name, limits)
@@ -364,6 +371,40 @@ def _check_offline(
             issues.append(Issue(ERROR, message, check.name))
     report(1.0, "Klart.")
     return CheckResult(checks, _in_file_order(issues, [c.name for c in checks]))
+
+
+def _boundary_tables(
+    upload: UploadedFile, check: FileCheck, limits: Limits, issues: list[Issue]
+) -> list[Table]:
+    """A boundary file (GeoJSON, GeoPackage) read as one table of areas; its problems go to
+    `issues`."""
+    name = upload.display_name
+    isolated.note((name, ""))
+    try:
+        found = geodata.read_boundaries(upload.data, name, limits)
+    except FileRejected as rejected:
+        issues.append(Issue(ERROR, rejected.message, name))
+        return []
+    finally:
+        isolated.note(None)
+    issues.extend(found.issues)
+    check.sheet_names = [found.layer]
+    frame = pd.DataFrame(
+        [
+            {
+                "code": f.code,
+                "name": f.name,
+                "geometry": f.geometry,
+                "vertices": f.vertices,
+                "crs": found.crs,
+                "_row": f.number,
+            }
+            for f in found.features
+        ],
+        columns=["code", "name", "geometry", "vertices", "crs", "_row"],
+    )
+    headers = {"code": "Regionkod", "name": "Namn", "geometry": "Geometri"}
+    return [Table(name, found.layer, spec.BOUNDARIES, frame, headers, options=upload.options)]
 
 
 def _unused_columns(options: ImportOptions, tables: list[Table], file: str) -> list[Issue]:

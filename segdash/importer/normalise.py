@@ -1412,7 +1412,63 @@ def _wide_to_long(table: Table) -> tuple[Table, list[Issue]]:
     return replace(table, frame=long, headers=headers, period_columns={}), issues
 
 
+# --- district boundaries --------------------------------------------------------------------
+
+
+def boundaries(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
+    """Each feature of a boundary file matched to an area by its official code, else its name
+    (the rules indicator values follow); an unknown one is an error, or with --add-districts a
+    new comparison area of this file's batch. Two features for one area are an error."""
+    issues: list[Issue] = []
+    rows: list[dict] = []
+    first_for: dict[str, int] = {}
+    for r in table.frame.to_dict("records"):
+        row = int(r["_row"])
+        code = r["code"] if isinstance(r["code"], str) and r["code"] else None
+        name = r["name"] if isinstance(r["name"], str) and r["name"] else None
+        label = " ".join(part for part in (code, name) if part)
+        district = ctx.match_area(code, name)
+        if district is None and table.options.add_districts:
+            district = ctx.add_district(table.file, code, name)
+        if district is None:
+            issues.append(
+                table.issue(
+                    ERROR,
+                    f"Område {row} ({label}) finns inte bland områdena. {_ADD_AREA_HINT}",
+                    row,
+                    "code" if code else "name",
+                    label,
+                )
+            )
+            continue
+        if district in first_for:
+            issues.append(
+                table.issue(
+                    ERROR,
+                    f"Område {row} ({label}) är samma område som nummer "
+                    f"{first_for[district]} ({ctx.districts[district][0]}); ett område kan bara "
+                    "ha en gräns.",
+                    row,
+                    "code" if code else "name",
+                    label,
+                )
+            )
+            continue
+        first_for[district] = row
+        rows.append(
+            {
+                "district_code": district,
+                "geometry": r["geometry"],
+                "vertices": int(r["vertices"]),
+                "source_crs": r["crs"],
+            }
+        )
+    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS["boundary"]))
+    return frame, issues
+
+
 NORMALISERS: dict[str, Callable[[Table, Context], tuple[pd.DataFrame, list[Issue]]]] = {
+    "boundaries": boundaries,
     "offices": offices,
     "districts": districts,
     "areas": areas,
@@ -1422,6 +1478,7 @@ NORMALISERS: dict[str, Callable[[Table, Context], tuple[pd.DataFrame, list[Issue
     "indicator_values": indicator_values,
 }
 TABLE_FOR_KIND = {
+    "boundaries": "boundary",
     "offices": "office",
     "districts": "district",
     "areas": "development_area",

@@ -283,6 +283,19 @@ AREAS = SheetSpec(
     ),
 )
 
+# District boundaries (GeoJSON, GeoPackage): not a sheet, but read into a table of features
+# with these columns, so that issues name them like cells.
+BOUNDARIES = SheetSpec(
+    "boundaries",
+    "Områdesgränser",
+    ("Boundaries",),
+    (
+        Column("code", "Regionkod", ("Code",), False, "Områdets officiella kod"),
+        Column("name", "Namn", ("Name",), False, "Områdets namn"),
+        Column("geometry", "Geometri", ("Geometry",), True, "Polygon eller multipolygon"),
+    ),
+)
+
 # Order matters for recognition by header: more specific sheets first. Master data first in
 # processing, since the other sheets are checked against it.
 SHEETS: tuple[SheetSpec, ...] = (
@@ -298,12 +311,13 @@ PROCESSING_ORDER = (
     "areas",
     "offices",
     "districts",
+    "boundaries",
     "indicators",
     "plan",
     "followup",
     "indicator_values",
 )
-SHEET_BY_KIND = {s.kind: s for s in SHEETS}
+SHEET_BY_KIND = {s.kind: s for s in (*SHEETS, BOUNDARIES)}
 
 # The three kinds of workbook analysts upload, with their templates.
 WORKBOOK_KINDS: dict[str, tuple[str, ...]] = {

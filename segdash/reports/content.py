@@ -34,6 +34,17 @@ class AreaSection:
 
 
 @dataclass
+class ReportMap:
+    code: str
+    name: str
+    unit: str | None
+    higher_is_better: bool | None
+    year: int
+    values: pd.DataFrame  # code, name, value, is_focus
+    boundaries: queries.Boundaries
+
+
+@dataclass
 class Report:
     title: str
     scope_text: str
@@ -47,6 +58,9 @@ class Report:
     indicators: pd.DataFrame = field(default_factory=pd.DataFrame)
     at_risk: pd.DataFrame = field(default_factory=pd.DataFrame)
     batches: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The district map of the indicator most areas have values for, its latest year; None
+    # without boundaries.
+    map: ReportMap | None = None
     # Who imported each source file: analysts' user names, which a public report must not list
     # (they are half of a sign-in). Only a report made for an analyst shows them.
     show_who: bool = False
@@ -156,6 +170,7 @@ def build_report(
         (*focus, domain.MUNICIPALITY),
     )
     return Report(
+        map=_report_map(store),
         title=_t(
             lang,
             "report.title",
@@ -176,6 +191,46 @@ def build_report(
         batches=batches,
         show_who=show_who,
     )
+
+
+def _report_map(store: Store) -> ReportMap | None:
+    found = queries.boundaries(store)
+    on_map = queries.map_indicators(store)
+    if found is None or on_map.empty:
+        return None
+    code = str(on_map["code"].iloc[0])
+    year = queries.map_years(store, code)[0]
+    meta = queries.indicator_catalogue(store).set_index("code").loc[code]
+    return ReportMap(
+        code=code,
+        name=str(meta["name"]),
+        unit=meta["unit"] if isinstance(meta["unit"], str) else None,
+        higher_is_better=None
+        if pd.isna(meta["higher_is_better"])
+        else bool(meta["higher_is_better"]),
+        year=year,
+        values=queries.map_values(store, code, year)[["code", "name", "value", "is_focus"]],
+        boundaries=found,
+    )
+
+
+def map_caption(report: Report) -> str:
+    found = report.map
+    assert found is not None
+    lang = report.lang
+    shown = int(found.values["value"].notna().sum())
+    text = _t(
+        lang,
+        "report.map_caption",
+        indicator=found.name,
+        year=found.year,
+        shown=shown,
+        areas=len(found.values),
+        file=found.boundaries.file_name,
+    )
+    if found.boundaries.is_demo:
+        text += " " + _t(lang, "districtmap.source_demo")
+    return text
 
 
 # --- text pieces shared by both formats -------------------------------------------------------
@@ -302,6 +357,9 @@ def sections(report: Report):
         yield "paragraph", _t(lang, "empty.no_indicators")
     else:
         yield "table", _indicator_rows(report)
+    if report.map is not None:
+        yield "image", "map"
+        yield "paragraph", map_caption(report)
     yield "heading2", _t(lang, "report.at_risk_heading")
     if report.at_risk.empty:
         yield "paragraph", _t(lang, "offices.none_at_risk")

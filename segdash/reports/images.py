@@ -22,12 +22,30 @@ def area_figure(report: Report, section: AreaSection):
     )
 
 
-def render_images(report: Report) -> dict[int, bytes]:
+def map_figure(report: Report):
+    found = report.map
+    assert found is not None
+    return charts.district_map(
+        found.values,
+        geojson=found.boundaries.geojson,
+        title=f"{found.name}, {found.year}",
+        unit=found.unit,
+        higher_is_better=found.higher_is_better,
+        value_label=_t(report.lang, "chart.value"),
+        no_value_label=_t(report.lang, "districtmap.no_value"),
+        focus_label=_t(report.lang, "districtmap.focus"),
+        better_label=_t(report.lang, "districtmap.darker_better"),
+        lang=report.lang,
+        height=700,
+    )
+
+
+def render_images(report: Report) -> dict[int | str, bytes]:
     """PNG of each development area's chart, by area number (kaleido + headless Chromium)."""
     import kaleido
     import plotly.io as pio
 
-    images: dict[int, bytes] = {}
+    images: dict[int | str, bytes] = {}
     kaleido.start_sync_server(path=settings().chromium_path, silence_warnings=True)
     try:
         with warnings.catch_warnings():
@@ -37,6 +55,10 @@ def render_images(report: Report) -> dict[int, bytes]:
                 figure = area_figure(report, section)
                 images[section.area_no] = pio.to_image(
                     figure, format="png", width=900, height=420, scale=1.5
+                )
+            if report.map is not None:
+                images["map"] = pio.to_image(
+                    map_figure(report), format="png", width=900, height=700, scale=1.5
                 )
     finally:
         kaleido.stop_sync_server(silence_warnings=True)

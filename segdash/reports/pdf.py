@@ -26,8 +26,15 @@ def to_pdf(report: Report, images: dict[int, bytes] | None = None) -> bytes:
             story.append(Paragraph(escape(str(payload)), styles[style]))
         elif kind == "image":
             if images and payload in images:
+                from reportlab.lib.utils import ImageReader
+
+                width, height = ImageReader(io.BytesIO(images[payload])).getSize()
                 story.append(
-                    Image(io.BytesIO(images[payload]), width=16 * cm, height=16 * cm * 420 / 900)
+                    Image(
+                        io.BytesIO(images[payload]),
+                        width=16 * cm,
+                        height=16 * cm * height / width,
+                    )
                 )
         elif kind == "table":
             header, rows = payload

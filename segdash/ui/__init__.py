@@ -30,6 +30,7 @@ from segdash.ui.lang import (
     status_text,
     t,
 )
+from segdash.ui.maps import indicator_map, locator_map, no_map_message
 from segdash.ui.sidebar import (
     FILTERS_KEY,
     current_filters,
@@ -85,10 +86,13 @@ __all__ = [
     "demo_banner",
     "downloads",
     "figure",
+    "indicator_map",
     "get_store",
     "lang",
+    "locator_map",
     "language_switch",
     "md",
+    "no_map_message",
     "period_label",
     "period_labels",
     "refresh_revision",

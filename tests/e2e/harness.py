@@ -13,14 +13,17 @@ waits on the same attribute). Alone that is not enough:
 - under load the browser may handle a whole short run's messages in one go, and React then
   never shows "running" at all, so waiting for the attribute to change can wait forever;
 - "notRunning" comes before everything is drawn: tables and charts are loaded lazily and show
-  a `stSkeleton` first, and a plotly chart draws its SVG after that.
+  a `stSkeleton` first, and a plotly chart draws its SVG after that; a map (plotly's `map`
+  subplot) draws on MapLibre's WebGL canvas after its SVG is there, and again each time
+  Streamlit lays the chart out anew (several times while a page opens).
 
 So an init script counts finished runs (a MutationObserver sees every change of the attribute)
 and the messages the app receives on its WebSocket. A wait starts from those counts (`progress`
 before the action) and ends when a run has finished since (or, if the state never visibly
 changed, messages have arrived since and then stopped for 300 ms), nothing has changed for
-150 ms (so a chained `st.rerun()` is waited for too), no skeleton is left and every
-`stPlotlyChart` has its SVG.
+150 ms (so a chained `st.rerun()` is waited for too), no skeleton is left, every
+`stPlotlyChart` has its SVG and every map's MapLibre instance has loaded, is not moving and
+has not drawn for 150 ms.
 
 Streamlit's `stStatusWidget` (the running man) is no use for this: it only appears when a run
 takes a while.
@@ -255,6 +258,18 @@ DRAWN_JS = """
   if (document.querySelector('[data-testid="stSkeleton"]')) return false;
   for (const chart of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
     if (!chart.querySelector('.js-plotly-plot .main-svg')) return false;
+    // A map draws on MapLibre's WebGL canvas after plotly's SVG, and again each time the
+    // chart is laid out anew: wait until it has loaded and not drawn for 150 ms.
+    const layout = chart.querySelector('.js-plotly-plot')._fullLayout;
+    for (const id of (layout && layout._subplots.map) || []) {
+      const map = layout[id]._subplot && layout[id]._subplot.map;
+      if (!map) return false;
+      if (!map.__segdash) {
+        const drawn = map.__segdash = {at: now};
+        for (const e of ['render', 'dataloading']) map.on(e, () => { drawn.at = performance.now(); });
+      }
+      if (!map.loaded() || map.isMoving() || now - map.__segdash.at < 150) return false;
+    }
   }
   return true;
 }
@@ -274,6 +289,10 @@ STATE_JS = """
     skeletons: document.querySelectorAll('[data-testid="stSkeleton"]').length,
     charts_without_svg: [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
       .filter((c) => !c.querySelector('.js-plotly-plot .main-svg')).length,
+    maps_not_loaded: [...document.querySelectorAll('.js-plotly-plot')]
+      .flatMap((gd) => ((gd._fullLayout && gd._fullLayout._subplots.map) || [])
+        .map((id) => gd._fullLayout[id]._subplot))
+      .filter((s) => !(s && s.map && s.map.loaded())).length,
   };
 }
 """

@@ -1,7 +1,7 @@
 """WCAG 2.1 AA in the browser: axe-core on every page, and two checks axe cannot make.
 
-Every page is audited as a person meets it: every viewing page, and (signed in as an
-analyst) the upload page empty and with a check report, the import history with and
+Every page is audited as a person meets it: every viewing page (the district page once more
+scrolled to its map), and (signed in as an analyst) the upload page empty and with a check report, the import history with and
 without its confirmation dialog, and the reporting page with a round just opened. For each:
 
 - axe-core (all its rules) must find no serious or critical violation, unless the rule is on
@@ -64,6 +64,7 @@ FAILING_IMPACTS = {"serious", "critical"}
 
 AUDITED = [
     *VIEW_PAGES,
+    "omraden-karta",
     "ladda-upp",
     "ladda-upp-kontrollrapport",
     "importhistorik",
@@ -77,6 +78,7 @@ class Audit:
     violations: list[dict] = field(default_factory=list)  # axe's, each node marked whose it is
     headings: list[tuple[int, str]] = field(default_factory=list)  # the main area's
     charts_without_alternative: list[str] = field(default_factory=list)
+    maps: int = 0  # maps MapLibre had drawn when axe ran
 
 
 OWNER_JS = """
@@ -85,6 +87,14 @@ OWNER_JS = """
   return element && element.closest(chrome) ? 'streamlit' : 'ours';
 })
 """
+# Maps (plotly's `map` subplot) whose MapLibre instance has loaded: drawn on its canvas.
+MAPS_JS = """
+() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')]
+  .filter((gd) => gd._fullLayout && gd._fullLayout.map && gd._fullLayout.map._subplot
+    && gd._fullLayout.map._subplot.map.loaded()).length
+"""
+# Pages that have a map, and how many.
+MAPS = {"oversikt": 1, "omraden": 1, "omraden-karta": 1, "indikatorer": 1}
 HEADINGS_JS = """
 () => [...document.querySelectorAll('[data-testid="stMain"] :is(h1, h2, h3, h4, h5, h6)')]
   .map((h) => [Number(h.tagName[1]), h.textContent.trim()])
@@ -118,8 +128,9 @@ CHARTS_JS = """
 
 def audit(page) -> Audit:
     page.wait_for_timeout(500)  # let widget colour transitions end before contrast is judged
+    maps = page.evaluate(MAPS_JS)
     response = Axe().run(page, options={"resultTypes": ["violations"]}).response
-    result = Audit()
+    result = Audit(maps=maps)
     for violation in response["violations"]:
         targets = [" ".join(map(str, node["target"])) for node in violation["nodes"]]
         owners = page.evaluate(OWNER_JS, [targets, STREAMLIT_CHROME])
@@ -137,6 +148,20 @@ def audit(page) -> Audit:
     result.headings = [tuple(h) for h in page.evaluate(HEADINGS_JS)]
     result.charts_without_alternative = page.evaluate(CHARTS_JS)
     return result
+
+
+def scroll_to_map(page) -> None:
+    """Scroll the main area to the page's map and wait until MapLibre has drawn it."""
+    main = main_area(page)
+    main.get_by_role("heading", name="Karta", exact=True).scroll_into_view_if_needed()
+    graph = main.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').filter(
+        has=page.locator("canvas.maplibregl-canvas")
+    )
+    graph.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "(gd) => { const m = gd._fullLayout.map._subplot.map; return m.loaded() && !m.isMoving(); }",
+        arg=graph.element_handle(),
+    )
 
 
 def report_with_errors() -> bytes:
@@ -166,6 +191,9 @@ def audits(browser, server, request) -> dict[str, Audit]:
             if path != "oversikt":
                 follow(title)
             results[path] = audit(page)
+            if path == "omraden":  # once more, scrolled down to the map, as its user sees it
+                scroll_to_map(page)
+                results["omraden-karta"] = audit(page)
 
         box = sidebar(page).locator('[data-testid="stExpander"]', has_text="Logga in")
         box.locator("summary").click()
@@ -244,6 +272,11 @@ def test_headings_are_in_order(audits, state):
         if b > a + 1
     ]
     assert not skips, f"heading levels skipped on {state}: " + "; ".join(skips)
+
+
+@pytest.mark.parametrize("state", list(MAPS))
+def test_the_maps_were_drawn_when_audited(audits, state):
+    assert audits[state].maps == MAPS[state], f"{state}: {audits[state].maps} maps drawn"
 
 
 @pytest.mark.parametrize("state", [s for s in VIEW_PAGES])

@@ -1,0 +1,135 @@
+"""The district map, as the districts and indicators pages show it: a year to choose, the map
+of every area that has a boundary, the same figures as a table beside it, where the boundaries
+come from, and which area was clicked."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from segdash import charts, fmt, queries
+from segdash.ui.data import cached, figure
+from segdash.ui.lang import lang, t
+from segdash.ui.widgets import chart, md, table
+
+# Skäggetorp's RegSO also holds the Tornby retail area: said wherever its RegSO value is shown.
+SKAGGETORP_REGSO = "0580R018"
+
+
+def boundary_caption(found: queries.Boundaries, *, with_values: bool = True) -> None:
+    """Where the boundaries come from (SCB's, for the demo), and Skäggetorp's RegSO."""
+    when = fmt.long_date(found.imported_at.date(), lang())
+    text = t("districtmap.source", file=md(found.file_name), when=when)
+    if found.is_demo and with_values:
+        text += " " + t("districtmap.source_demo")
+    elif found.is_demo:
+        text += " " + t("districtmap.source_scb")
+    regso = dict(zip(found.areas["code"], found.areas["region_code"], strict=True))
+    if regso.get("Skäggetorp") == SKAGGETORP_REGSO:
+        text += " " + t("districtmap.skaggetorp_note")
+    st.caption(text)
+
+
+def indicator_map(code: str, *, key: str) -> str | None:
+    """The map of one indicator; returns the code of an area the user clicked, if any."""
+    found = cached(queries.boundaries)
+    if found is None:
+        st.info(t("districtmap.no_boundaries"), icon=":material/map:")
+        return None
+    catalogue = cached(queries.indicator_catalogue)
+    meta = catalogue[catalogue["code"] == code].iloc[0]
+    years = cached(queries.map_years, indicator=code)
+    if not years:
+        st.info(t("districtmap.no_values", indicator=md(meta["name"])), icon=":material/map:")
+        boundary_caption(found)
+        return None
+    year = st.selectbox(t("districtmap.year"), years, key=f"{key}_year")
+    values = cached(queries.map_values, indicator=code, year=int(year))
+    higher = None if pd.isna(meta["higher_is_better"]) else bool(meta["higher_is_better"])
+    unit = meta["unit"] if isinstance(meta["unit"], str) else None
+    title = f"{meta['name']}, {year}"
+    fig = figure(
+        charts.district_map,
+        values[["code", "name", "value", "is_focus"]],
+        key=("map", code, int(year)),
+        geojson=found.geojson,
+        title=title,
+        unit=unit,
+        higher_is_better=higher,
+        value_label=t("chart.value"),
+        no_value_label=t("districtmap.no_value"),
+        focus_label=t("districtmap.focus"),
+        better_label=t("districtmap.darker_better"),
+        lang=lang(),
+    )
+    shown = int(values["value"].notna().sum())
+    if shown < 2:
+        st.info(
+            t(
+                "districtmap.too_few",
+                shown=shown,
+                areas=len(values),
+                indicator=md(meta["name"]),
+                year=year,
+            ),
+            icon=":material/map:",
+        )
+        boundary_caption(found)
+        return None
+    left, right = st.columns([3, 2])
+    with left:
+        event = chart(
+            fig,
+            key=f"{key}_chart",
+            alt=t(
+                "alt.map",
+                indicator=meta["name"],
+                year=year,
+                areas=len(values),
+                shown=shown,
+            ),
+            on_select="rerun",
+            selection_mode="points",
+        )
+    with right:
+        listed = values.sort_values("value", ascending=higher is False, na_position="last")
+        heading = t("col.value") + (f" ({unit})" if unit else "")
+        table(
+            listed,
+            {"name": t("col.district"), "value": heading},
+            {"value": 1},
+            height=min(38 + 35 * len(listed), 520),
+        )
+    boundary_caption(found)
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    for point in points:
+        location = point.get("location") or point.get("customdata")
+        if isinstance(location, str):
+            return location
+    return None
+
+
+def no_map_message() -> None:
+    """Why there is no map: no boundaries at all, or no values for any area that has one."""
+    if cached(queries.boundaries) is None:
+        st.info(t("districtmap.no_boundaries"), icon=":material/map:")
+    else:
+        st.info(t("districtmap.no_values_any"), icon=":material/map:")
+
+
+def locator_map(*, key: str) -> None:
+    """A small map of where the focus districts lie (nothing when there are no boundaries)."""
+    found = cached(queries.boundaries)
+    if found is None or not found.areas["is_focus"].any():
+        return
+    fig = figure(
+        charts.locator_map,
+        found.areas[["code", "name", "is_focus"]],
+        key=("locator", found.batch_id),
+        geojson=found.geojson,
+        title=t("districtmap.locator"),
+        focus_label=t("districtmap.focus"),
+        other_label=t("districtmap.other_areas"),
+    )
+    chart(fig, key=key, alt=t("alt.locator_map", areas=len(found.areas)))
+    boundary_caption(found, with_values=False)

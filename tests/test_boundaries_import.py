@@ -1,0 +1,213 @@
+"""District boundaries through the importer: a GeoPackage or GeoJSON is a batch like any other
+file (matched to the areas by code or name, replaced as a whole, rolled back), unknown areas
+are refused or added on request, and every refusal leaves the database as it was."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import import_ok, import_refused, rows, where
+
+from segdash import cli, queries
+from segdash.config import Limits
+from segdash.demo.catalogue import REGSO_AREAS
+from segdash.importer import ImportOptions, UploadedFile, check_files
+from segdash.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+GEO = ROOT.parent / "shared" / "geo"
+GPKG = GEO / "linkoping_regso_2025_sweref99tm.gpkg"
+GEOJSON = GEO / "linkoping_regso_2025.geojson"
+ADD_HINT = (
+    "Lägg till området på bladet Områden eller med --add-districts (på sidan: ”Lägg till okända "
+    "områden”)."
+)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def samples():
+    if not GPKG.exists() or not GEOJSON.exists():
+        pytest.fail(f"the shared sample boundaries are missing: {GEO.name}/ beside the checkout")
+
+
+def upload(path: Path, name: str | None = None, **options) -> UploadedFile:
+    return UploadedFile(name or path.name, path.read_bytes(), ImportOptions(**options))
+
+
+def current(store: Store) -> dict[str, str]:
+    return dict(
+        rows(
+            store,
+            "SELECT b.district_code, d.region_code FROM current_boundary b "
+            "JOIN current_district d ON d.code = b.district_code",
+        )
+    )
+
+
+def test_the_geopackage_replaces_the_demo_boundaries_matched_by_code(demo_store):
+    before = queries.boundaries(demo_store)
+    result = import_ok(demo_store, upload(GPKG))
+    assert result.issues == []
+    batch = demo_store.batch(result.batch_ids[0])
+    assert (batch["kind"], batch["file_name"]) == ("boundaries", GPKG.name)
+    assert json.loads(batch["row_counts"]) == {"boundary": 32}
+    matched = current(demo_store)
+    assert sorted(matched.values()) == sorted(code for code, _ in REGSO_AREAS)
+    assert matched["Skäggetorp"] == "0580R018"  # Skäggetorp-Tornby, by its code
+    assert rows(demo_store, "SELECT DISTINCT source_crs FROM current_boundary") == [("EPSG:3006",)]
+    # The same areas as SCB's own WGS84 GeoJSON (the demo's), to a millionth of a degree
+    now = queries.boundaries(demo_store)
+    assert now.batch_id == result.batch_ids[0] and now.batch_id != before.batch_id
+    from shapely.geometry import shape
+
+    old = {f["id"]: shape(f["geometry"]) for f in before.geojson["features"]}
+    for feature in now.geojson["features"]:
+        assert shape(feature["geometry"]).equals_exact(old[feature["id"]], tolerance=2e-6)
+    # Rolling the GeoPackage back brings the demo's boundaries back
+    demo_store.set_batch_state(result.batch_ids[0], False, "anna")
+    assert queries.boundaries(demo_store).batch_id == before.batch_id
+
+
+def test_a_municipality_s_own_layer_replaces_the_whole_map(demo_store):
+    """Two areas of the municipality's own: the map shows those two, not SCB's 32 besides."""
+    geojson = json.loads(GEOJSON.read_text(encoding="utf-8"))
+    own = {
+        "type": "FeatureCollection",
+        "features": [
+            {**f, "properties": {"namn": name}}
+            for f, name in zip(geojson["features"][:2], ["Berga", "Ryd"], strict=True)
+        ],
+    }
+    data = json.dumps(own).encode()
+    result = import_ok(demo_store, UploadedFile("stadsdelar.geojson", data))
+    assert sorted(current(demo_store)) == ["Berga", "Ryd"]
+    assert json.loads(demo_store.batch(result.batch_ids[0])["row_counts"]) == {"boundary": 2}
+
+
+def test_unknown_areas_are_refused_with_their_names_and_nothing_is_stored(store):
+    issues = import_refused(store, upload(GEOJSON))
+    errors = [where(i) for i in issues if i.is_error]
+    # a fresh database knows Berga and Ryd by name; the other 30 RegSO areas are unknown
+    assert len(errors) == 30
+    assert errors[0] == (
+        f"Område 2 (0580R002 Domkyrkan-Slottet) finns inte bland områdena. {ADD_HINT}",
+        "GeoJSON",
+        2,
+        "Regionkod",
+        "0580R002 Domkyrkan-Slottet",
+    )
+    assert f"Område 18 (0580R018 Skäggetorp-Tornby) finns inte bland områdena. {ADD_HINT}" in [
+        e[0] for e in errors
+    ]
+
+
+def test_unknown_areas_can_be_added_as_comparison_areas_of_the_same_batch(store):
+    result = import_ok(store, upload(GEOJSON, add_districts=True))
+    assert [i.message for i in result.issues][0].startswith(
+        "30 okända områden läggs till som jämförelseområden (--add-districts): Domkyrkan-Slottet"
+    )
+    matched = current(store)
+    assert len(matched) == 32
+    assert matched["Domkyrkan-Slottet"] == "0580R002"
+    types = dict(rows(store, "SELECT code, district_type FROM current_district"))
+    assert types["Domkyrkan-Slottet"] == "jämförelse" and types["Berga"] == "fokus"
+    # Rolled back, the areas it added go with it
+    store.set_batch_state(result.batch_ids[0], False, "anna")
+    assert queries.boundaries(store) is None
+    assert "Domkyrkan-Slottet" not in dict(rows(store, "SELECT code, name FROM current_district"))
+
+
+def test_two_features_for_one_area_are_an_error(demo_store):
+    geojson = json.loads(GEOJSON.read_text(encoding="utf-8"))
+    twice = dict(geojson, features=[geojson["features"][0], geojson["features"][0]])
+    twice["features"][1] = dict(twice["features"][1], properties={"name": "Berga"})
+    issues = import_refused(demo_store, UploadedFile("dubbel.geojson", json.dumps(twice).encode()))
+    assert [where(i) for i in issues if i.is_error] == [
+        (
+            "Område 2 (Berga) är samma område som nummer 1 (Berga); ett område kan bara ha en "
+            "gräns.",
+            "GeoJSON",
+            2,
+            "Namn",
+            "Berga",
+        )
+    ]
+
+
+def test_a_geopackage_without_a_coordinate_system_is_refused(demo_store, tmp_path):
+    import sqlite3
+
+    copy = tmp_path / "utan_crs.gpkg"
+    shutil.copy(GPKG, copy)
+    con = sqlite3.connect(copy)
+    con.execute("UPDATE gpkg_geometry_columns SET srs_id = 0")
+    con.execute("UPDATE gpkg_contents SET srs_id = 0")
+    con.commit()
+    con.close()
+    issues = import_refused(demo_store, upload(copy))
+    assert [(i.severity, i.message) for i in issues] == [
+        (
+            "error",
+            "Filen anger inget koordinatsystem för lagret RegSO_2025 (srs_id 0, ”undefined”). "
+            "Spara om den med ett koordinatsystem, t.ex. SWEREF99 TM (EPSG:3006) eller WGS84 "
+            "(EPSG:4326), och ladda upp igen.",
+        )
+    ]
+
+
+def test_an_invalid_ring_is_an_error_naming_the_area(demo_store):
+    bow_tie = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": "0580R001", "name": "Berga"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [
+                        [
+                            [15.60, 58.38],
+                            [15.62, 58.40],
+                            [15.62, 58.38],
+                            [15.60, 58.40],
+                            [15.60, 58.38],
+                        ]
+                    ],
+                },
+            }
+        ],
+    }
+    issues = import_refused(demo_store, UploadedFile("fel.geojson", json.dumps(bow_tie).encode()))
+    (error,) = [i for i in issues if i.is_error]
+    assert error.message.startswith("Område 1 (0580R001 Berga) har en ogiltig gräns: ")
+    assert error.message.endswith(
+        "Rätta geometrin (t.ex. med Fix geometries i QGIS) och ladda upp igen."
+    )
+    assert (error.row, error.column) == (1, "geometri")
+
+
+def test_an_oversized_file_is_refused_before_anything_is_checked(demo_store):
+    before = demo_store.table_contents()
+    check = check_files(demo_store, [upload(GPKG)], Limits(max_vertices=1_000))
+    assert [(i.severity, i.message) for i in check.issues] == [
+        (
+            "error",
+            "Områdesgränserna i filen har tillsammans fler än 1\u00a0000 hörnpunkter, mer än vad "
+            "som tillåts. Förenkla gränserna (t.ex. med Simplify i QGIS) och ladda upp igen.",
+        )
+    ]
+    assert demo_store.table_contents() == before
+
+
+def test_the_cli_imports_a_geopackage_with_new_areas(tmp_path, capsys):
+    db = tmp_path / "ny.duckdb"
+    assert cli.main(["--db", str(db), "import", str(GPKG), "--who", "anna"]) == 1
+    assert "finns inte bland områdena" in capsys.readouterr().out
+    assert cli.main(["--db", str(db), "import", str(GPKG), "--who", "anna", "--add-districts"]) == 0
+    capsys.readouterr()
+    with Store(db) as store:
+        assert len(current(store)) == 32
+        assert store.batches()["kind"].tolist() == ["boundaries"]
