@@ -86,7 +86,8 @@ def expected_headers(https_port: int) -> dict[str, str]:
         "content-security-policy": (
             "default-src 'self'; "
             "script-src 'self' 'sha256-THxz9J9+wf7rhwR2YkXJoSZ13UCmYyC+3lNDv2+8ugA=' 'wasm-unsafe-eval'; "
-            "style-src 'self' 'unsafe-inline'; img-src 'self' blob:; font-src 'self' data:; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' blob:; "
+            "worker-src 'self' blob:; child-src 'self' blob:; font-src 'self' data:; "
             f"connect-src 'self' wss://{HOST}:{https_port}; "
             "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
         ),
