@@ -362,3 +362,12 @@ def test_text_from_the_data_is_never_markup(empty_db):
     assert [t.value for t in at.text][0] == "<b>beskrivning</b>"  # st.text: shown as written
     history = at.dataframe[-1].value
     assert history["Kommentar"].tolist() == [comment]
+
+
+def test_an_empty_comment_is_an_empty_cell_not_none(demo_db):
+    at = app()
+    (changes,) = [df.value for df in at.dataframe if "Status nu" in df.value.columns]
+    comments = changes["Kommentar"]
+    # The demo's 2023 follow-up leaves some comments empty: they show as empty cells.
+    assert (comments == "").any()
+    assert comments.map(lambda v: isinstance(v, str)).all()

@@ -81,6 +81,12 @@ def table(
     for column, places in (decimals or {}).items():
         if column in shown:
             shown[column] = fmt.numbers(shown[column], places, language)
+    # An empty text cell is empty on screen (Streamlit would write a grey "None").
+    for column in shown.columns:
+        kind = shown[column].dtype
+        text = pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind)
+        if text and column not in (decimals or {}):
+            shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
     shown = shown.rename(columns=columns)
     event = st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height, **kwargs)
     if key is not None:
