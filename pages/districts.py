@@ -164,27 +164,14 @@ else:
         format_func=map_names.get,
     )
     picked = ui.indicator_map(map_code, key="district_map")
-    if picked in focus and picked not in chosen:
-        st.session_state[MAP_PICK_KEY] = picked
+    if picked is not None and picked.code in focus and picked.code not in chosen:
+        st.session_state[MAP_PICK_KEY] = picked.code
         st.rerun()
-    elif picked is not None and picked not in focus:
-        clicked = ui.cached(
-            queries.map_values, indicator=map_code, year=int(st.session_state["district_map_year"])
+    elif picked is not None and picked.code not in focus:
+        st.info(
+            ui.tm("districtmap.other_area", area=picked.name, value=picked.value_text),
+            icon=":material/location_on:",
         )
-        row = clicked[clicked["code"] == picked]
-        if len(row):
-            value = row["value"].iloc[0]
-            unit = catalogue.set_index("code").loc[map_code, "unit"]
-            st.info(
-                ui.tm(
-                    "districtmap.other_area",
-                    area=row["name"].iloc[0],
-                    value=fmt.with_unit(value, unit if isinstance(unit, str) else None, 1, lang)
-                    if pd.notna(value)
-                    else t("districtmap.no_value"),
-                ),
-                icon=":material/location_on:",
-            )
 
 with_values = catalogue[catalogue["n_values"] > 0]
 area_options = [a for a in master.area_names if (with_values["area_no"] == a).any()]

@@ -136,7 +136,7 @@ else:
     opened = fmt.long_date(found.opened_at, lang)
     deadline_shown = fmt.long_date(found.deadline, lang)
     if found.is_open:
-        left = rounds.deadline_text(status.days_left, found.deadline, lang)
+        left = rounds.deadline_text(status.days_left, lang)
         state_text = ui.tm(
             "reporting.state_open",
             when=opened,
@@ -215,7 +215,7 @@ def deadline_cell(missing: int) -> str:
         return t("reporting.office_done")
     if found is None:
         return ""
-    return rounds.deadline_text(status.days_left, found.deadline, lang)
+    return rounds.deadline_text(status.days_left, lang)
 
 
 shown = offices.assign(

@@ -247,11 +247,7 @@ for checked in check.files:
         mapping_step(checked)
     elif "boundaries" in checked.kinds and checked.already_imported is None:
         # A boundary file's one choice: areas it has that segdash doesn't know.
-        unknown = any(
-            i.is_error and i.file == checked.name and "finns inte bland områdena" in i.message
-            for i in check.issues
-        )
-        if unknown or checked.options.add_districts:
+        if checked.unknown_areas or checked.options.add_districts:
             st.checkbox(
                 ui.tm("upload.boundaries_add", file=checked.name),
                 key=_key(checked.sha256, "add_districts"),

@@ -180,14 +180,12 @@ def _label(labels: Mapping, key, width: int = 38) -> str:
     """The caller's label for a key (the key itself when the mapping has none), shown as plain
     text and wrapped onto lines of about `width` characters so long names don't squeeze the
     plot."""
-    text = str(labels.get(key, key))
-    lines = textwrap.wrap(text, width, break_long_words=False) or [text]
-    return "<br>".join(plain(line) for line in lines)
+    return _wrapped(str(labels.get(key, key)), width)
 
 
 def _wrapped(text: str, width: int) -> str:
-    """A title as plain text on lines of about `width` characters (plotly doesn't wrap)."""
-    lines = textwrap.wrap(str(text), width, break_long_words=False) or [str(text)]
+    """Plain text on lines of about `width` characters (plotly doesn't wrap)."""
+    lines = textwrap.wrap(text, width, break_long_words=False) or [text]
     return "<br>".join(plain(line) for line in lines)
 
 

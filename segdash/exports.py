@@ -25,7 +25,9 @@ def escape_cell(value: object) -> object:
     return value
 
 
-def _cell(value: object) -> object:
+def cell_value(value: object) -> object:
+    """A value as a spreadsheet cell: missing values empty, numpy scalars plain, lists joined,
+    formula-like text escaped."""
     if value is None:
         return None
     if isinstance(value, float) and math.isnan(value):
@@ -53,7 +55,7 @@ def frame_to_xlsx(
     headers = [str(c) for c in frame.columns]
     sheet.append([escape_cell(h) for h in headers])
     for row in frame.itertuples(index=False):
-        sheet.append([_cell(v) for v in row])
+        sheet.append([cell_value(v) for v in row])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = HEADER_FILL
@@ -88,5 +90,5 @@ def frame_to_csv(frame: pd.DataFrame) -> bytes:
                 for v in values
             ]
         else:
-            safe[escape_cell(str(column))] = [_cell(v) for v in values]
+            safe[escape_cell(str(column))] = [cell_value(v) for v in values]
     return safe.to_csv(index=False, sep=";").encode("utf-8-sig")

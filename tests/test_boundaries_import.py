@@ -102,6 +102,9 @@ def test_unknown_areas_are_refused_with_their_names_and_nothing_is_stored(store)
     assert f"Område 18 (0580R018 Skäggetorp-Tornby) finns inte bland områdena. {ADD_HINT}" in [
         e[0] for e in errors
     ]
+    # the upload page offers to add them when the check counts any
+    assert check_files(store, [upload(GEOJSON)]).files[0].unknown_areas == 30
+    assert check_files(store, [upload(GEOJSON, add_districts=True)]).files[0].unknown_areas == 0
 
 
 def test_unknown_areas_can_be_added_as_comparison_areas_of_the_same_batch(store):

@@ -419,8 +419,8 @@ def test_the_deadline_text_before_on_and_after_the_day(demo_store):
     assert line[DEADLINE + timedelta(days=2)].endswith(
         "· sista dag 15 februari · 2 dagar efter sista dag"
     )
-    assert rounds.deadline_text(14, DEADLINE) == "14 dagar kvar"
-    assert rounds.deadline_text(-1, DEADLINE, "en") == "1 day past the deadline"
+    assert rounds.deadline_text(14) == "14 dagar kvar"
+    assert rounds.deadline_text(-1, "en") == "1 day past the deadline"
 
 
 # --- the round's own record -------------------------------------------------------------------

@@ -99,6 +99,7 @@ class FileCheck:
     sheet_names: list[str] = field(default_factory=list)
     matching_profiles: list[str] = field(default_factory=list)  # saved profiles that fit
     form: FormInfo | None = None  # a reporting round's prefilled form
+    unknown_areas: int = 0  # areas of a boundary file that match no known area
 
     @property
     def signatures(self) -> list[str]:
@@ -347,6 +348,7 @@ def _check_offline(
         if table.spec.kind not in check.kinds:
             check.kinds.append(table.spec.kind)
     for check in checks:
+        check.unknown_areas = ctx.unknown_areas.get(check.name, 0)
         added = ctx.added_districts.get(check.name)
         if added:
             frame = pd.DataFrame(added)

@@ -78,6 +78,8 @@ class Context:
             title = getattr(r, "title", None)
             if isinstance(title, str):
                 self.titles[(int(r.plan_year), r.action_no)] = title
+        # Areas of a boundary file that match no known area, per file (the page offers to add).
+        self.unknown_areas: dict[str, int] = {}
         # Areas that indicator files add (--add-districts), per file: rows for its batch.
         self.added_districts: dict[str, list[dict]] = {}
         self.rebuild()
@@ -1431,6 +1433,7 @@ def boundaries(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Issue]]:
         if district is None and table.options.add_districts:
             district = ctx.add_district(table.file, code, name)
         if district is None:
+            ctx.unknown_areas[table.file] = ctx.unknown_areas.get(table.file, 0) + 1
             issues.append(
                 table.issue(
                     ERROR,

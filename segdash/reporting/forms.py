@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from segdash import domain, fmt
-from segdash.exports import escape_cell
+from segdash.exports import cell_value as _text
 from segdash.importer import forms as form_contract
 from segdash.importer.templates import FIXED_TIME, LISTS_SHEET, workbook_bytes
 
@@ -148,14 +148,6 @@ def forms_zip(forms: Sequence[Form]) -> bytes:
             info = ZipInfo(form.file_name, date_time=FIXED_TIME.timetuple()[:6])
             archive.writestr(info, form.data, compress_type=ZIP_DEFLATED)
     return out.getvalue()
-
-
-def _text(value: object) -> object:
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
-        return None
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        value = value.item()
-    return escape_cell(value)
 
 
 def _write_rows(ws, rows: pd.DataFrame, period: str, plan_year: int, office_name: str) -> list:

@@ -113,10 +113,10 @@ def forms_for(
     )
 
 
-def deadline_text(days_left: int | None, deadline: date | None, lang: str = "sv") -> str:
+def deadline_text(days_left: int | None, lang: str = "sv") -> str:
     """'12 dagar kvar', 'sista dag i dag', '3 dagar efter sista dag'.
 
-    >>> deadline_text(1, None), deadline_text(0, None), deadline_text(-3, None)
+    >>> deadline_text(1), deadline_text(0), deadline_text(-3)
     ('1 dag kvar', 'sista dag i dag', '3 dagar efter sista dag')
     """
     if days_left is None:
@@ -158,7 +158,7 @@ def summary_line(status: queries.ReportingStatus, lang: str = "sv") -> str:
                 day += f" {found.deadline.year}"
             parts.append(i18n.text(lang, "reporting.last_day", day=day))
             if missing and status.days_left is not None and status.days_left < 0:
-                parts.append(deadline_text(status.days_left, found.deadline, lang))
+                parts.append(deadline_text(status.days_left, lang))
     return " · ".join(parts)
 
 

@@ -4,6 +4,8 @@ come from, and which area was clicked."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 import streamlit as st
 
@@ -30,8 +32,15 @@ def boundary_caption(found: queries.Boundaries, *, with_values: bool = True) -> 
     st.caption(text)
 
 
-def indicator_map(code: str, *, key: str) -> str | None:
-    """The map of one indicator; returns the code of an area the user clicked, if any."""
+@dataclass(frozen=True)
+class ClickedArea:
+    code: str
+    name: str
+    value_text: str  # the value with its unit, or "Inget värde"
+
+
+def indicator_map(code: str, *, key: str) -> ClickedArea | None:
+    """The map of one indicator; returns the area the user clicked, if any."""
     found = cached(queries.boundaries)
     if found is None:
         st.info(t("districtmap.no_boundaries"), icon=":material/map:")
@@ -104,8 +113,15 @@ def indicator_map(code: str, *, key: str) -> str | None:
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     for point in points:
         location = point.get("location") or point.get("customdata")
-        if isinstance(location, str):
-            return location
+        row = values[values["code"] == location]
+        if isinstance(location, str) and len(row):
+            value = row["value"].iloc[0]
+            text = (
+                fmt.with_unit(value, unit, 1, lang())
+                if pd.notna(value)
+                else t("districtmap.no_value")
+            )
+            return ClickedArea(location, str(row["name"].iloc[0]), text)
     return None
 
 
