@@ -21,7 +21,7 @@ if actions.empty:
     st.info(t("empty.no_actions"), icon=":material/filter_alt_off:")
     st.stop()
 
-master = ui.cached(queries.master_data)
+master = ui.shared(queries.master_data)
 office_names = master.office_names
 district_names = master.district_names
 

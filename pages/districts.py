@@ -11,7 +11,7 @@ lang = ui.lang()
 labels = ui.status_labels()
 st.title(t("districts.title"))
 
-master = ui.cached(queries.master_data)
+master = ui.shared(queries.master_data)
 names = master.district_names
 focus = master.focus
 
@@ -192,9 +192,14 @@ area = (
 
 compare = (*focus, domain.MUNICIPALITY)
 listed = ", ".join(names.get(d, d) for d in compare)
-for indicator in with_values[with_values["area_no"] == area].itertuples():
-    values = ui.cached(queries.indicator_values, code=indicator.code, districts=compare, sex="T")
-    values = values[["district", "year", "value", "target"]]
+in_area = with_values[with_values["area_no"] == area]
+area_values = ui.cached(
+    queries.indicator_values_of, codes=tuple(in_area["code"]), districts=compare, sex="T"
+)
+for indicator in in_area.itertuples():
+    values = area_values.loc[
+        area_values["indicator"] == indicator.code, ["district", "year", "value", "target"]
+    ]
     if values.empty:
         continue
     by_year = ui.wide_table(

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from segdash import charts, domain, queries, ui
+from segdash import charts, domain, fmt, queries, ui
 from segdash.ui import t
 
 lang = ui.lang()
@@ -47,16 +47,16 @@ with right:
         st.markdown(f"**{label}**")
         st.text(value if isinstance(value, str) and value else "–")
 
-values = ui.cached(queries.indicator_values, code=code, districts=(), sex=None)
-if values["value"].notna().sum() == 0:
+coverage = ui.cached(queries.indicator_coverage, code=code)
+if coverage["n_values"].sum() == 0:
     st.info(ui.tm("empty.no_values", indicator=meta["name"]), icon=":material/upload_file:")
     st.stop()
 
-present = values.drop_duplicates("district")
-district_names = dict(
-    zip(present["district"], present["district_name"].fillna(present["district"]), strict=True)
-)
-sexes = queries.sexes_present(values)
+# Every area with rows of the indicator, the focus and reference areas first (the summary's
+# order); the values themselves are read only for the areas shown.
+present = coverage.drop_duplicates("district")
+district_names = dict(zip(present["district"], present["district_name"], strict=True))
+sexes = [s for s in domain.SEX_CODES if (coverage["sex"] == s).any()]
 sex = sexes[0]
 if len(sexes) > 1:
     sex = (
@@ -70,11 +70,13 @@ if len(sexes) > 1:
         or sexes[0]
     )
 
-# The focus and reference districts by default; any other district on request, since a chart
-# of every district in Sweden would be unreadable.
-master = ui.cached(queries.master_data)
+# The focus and reference districts by default; any other district on request (a chooser
+# with search, since a national file has thousands), or the ones nearest in value: a chart of
+# every district in Sweden would be unreadable.
+master = ui.shared(queries.master_data)
 standard = [d for d in master.standard if d in district_names]
-others = sorted((d for d in district_names if d not in standard), key=district_names.get)
+focus = [d for d in master.focus if d in district_names]
+others = [d for d in district_names if d not in standard]
 extra = []
 if others:
     extra = st.multiselect(
@@ -83,10 +85,39 @@ if others:
         key="indicator_more",
         format_func=district_names.get,
         placeholder=t("indicators.none_more"),
+        help=t("indicators.more_help", n=fmt.number(len(others), 0, lang)),
     )
-shown_districts = [*standard, *extra] or list(district_names)[:8]
-chosen = values[(values["sex"] == sex) & values["district"].isin(shown_districts)]
+near: list[str] = []
+if (
+    others
+    and focus
+    and st.toggle(
+        t("indicators.similar"), key="indicator_similar", help=t("indicators.similar_help")
+    )
+):
+    similar = ui.cached(
+        queries.similar_areas,
+        code=code,
+        sex=sex,
+        to=tuple(focus),
+        exclude=tuple(standard),
+        n=2,
+    )
+    if similar.empty:
+        st.caption(t("indicators.similar_none"))
+    for district, rows in similar.groupby("near_to", sort=False):
+        areas = ", ".join(
+            f"{district_names[d]} ({fmt.number(x, 1, lang)})"
+            for d, x in zip(rows["district"], rows["distance"], strict=True)
+        )
+        st.caption(ui.tm("indicators.similar_line", district=district_names[district], areas=areas))
+    near = [d for d in similar["district"] if d not in extra]
+shown_districts = list(dict.fromkeys([*standard, *extra, *near])) or list(district_names)[:8]
+values = ui.cached(queries.indicator_values, code=code, districts=tuple(shown_districts), sex=None)
+chosen = values[values["sex"] == sex]
 listed = ", ".join(district_names[d] for d in shown_districts if d in district_names)
+# the charts' labels: the shown areas only (the figure cache hashes what it is given)
+shown_names = {d: district_names[d] for d in shown_districts if d in district_names}
 
 st.header(t("indicators.over_years"))
 by_year = ui.wide_table(
@@ -101,7 +132,7 @@ ui.chart_with_table(
         chosen[["district", "year", "value", "target"]],
         title="",
         unit=meta["unit"],
-        district_labels=district_names,
+        district_labels=shown_names,
         reference=domain.MUNICIPALITY,
         target_label=t("chart.target"),
     ),
@@ -120,7 +151,7 @@ ui.chart(
         latest[["district", "value", "target"]],
         title="",
         unit=meta["unit"],
-        district_labels=district_names,
+        district_labels=shown_names,
         value_label=t("chart.value"),
         target_label=t("chart.target"),
     ),
@@ -140,6 +171,13 @@ st.header(t("districtmap.header"))
 ui.indicator_map(code, key="indicator_map")
 
 st.header(t("indicators.values"))
+st.caption(
+    t(
+        "indicators.values_shown",
+        n=fmt.number(len(shown_districts), 0, lang),
+        total=fmt.number(coverage.loc[coverage["n_values"] > 0, "district"].nunique(), 0, lang),
+    )
+)
 table = values.assign(
     district_label=values["district"].map(district_names),
     sex_label=values["sex"].map({s: t(f"sex.{s}") for s in sexes}),

@@ -12,7 +12,7 @@ st.title(t("offices.title"))
 
 ui.require_follow_up(filters)
 
-master = ui.cached(queries.master_data)
+master = ui.shared(queries.master_data)
 names = master.office_names
 office = ui.url_choice(
     st.selectbox,

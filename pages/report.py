@@ -13,7 +13,7 @@ st.markdown(t("report.intro"))
 ui.require_follow_up(filters)
 periods = ui.cached(queries.periods)
 
-master = ui.cached(queries.master_data)
+master = ui.shared(queries.master_data)
 choices = {
     # A report on one district is about a district of the plan, not the municipality.
     "district": {c: n for c, n in master.district_names.items() if c != domain.MUNICIPALITY},
@@ -43,7 +43,9 @@ if kind != "all":
 scope = reports.Scope(None if kind == "all" else kind, value)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
+# Shared, not copied per call: the report holds the map's boundaries, which at national scale
+# would be unpickled on every run. Nothing changes a Report once it is built.
+@st.cache_resource(max_entries=32, show_spinner=False)
 def report_content(
     db_path: str, revision: int, period: str, scope: reports.Scope, language: str, show_who: bool
 ) -> reports.Report:

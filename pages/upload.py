@@ -204,7 +204,8 @@ with st.expander(t("upload.templates")):
     for column, kind in zip(st.columns(len(TEMPLATE_FILENAMES)), TEMPLATE_FILENAMES, strict=True):
         column.download_button(
             t("upload.template_button", kind=WORKBOOK_KIND_LABELS[kind]),
-            data=build_template(kind),
+            data=lambda kind=kind: build_template(kind),  # built only when clicked
+            on_click="ignore",
             file_name=TEMPLATE_FILENAMES[kind],
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             key=f"template_{kind}",

@@ -68,10 +68,16 @@ BASE_HEIGHT = 120  # title, legend and axis around them
 # --- shared pieces --------------------------------------------------------------------------
 
 
-def _figure(title: str, *, height: int | None = None) -> go.Figure:
-    """An empty figure with the house layout every builder starts from."""
-    fig = go.Figure()
-    fig.update_layout(
+def _figure(
+    heading: str, *, height: int | None = None, data: Sequence = (), **layout: object
+) -> go.Figure:
+    """A figure of `data` (traces) with the house layout every builder starts from, and the
+    builder's own `layout` keys on top (a dict merged one level deep into the house one, so
+    `xaxis=dict(rangemode="tozero")` keeps the house axis). Traces and layout are given whole
+    to the constructor: plotly validates them once there, where `add_trace`, `update_layout`
+    and `update_xaxes` calls on a figure cost several times as much."""
+    axis = dict(automargin=True, gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR)
+    house = dict(
         # No template: every colour and font is set here, and validating a template costs
         # more than building the rest of a figure.
         template="none",
@@ -80,7 +86,7 @@ def _figure(title: str, *, height: int | None = None) -> go.Figure:
         paper_bgcolor="white",
         plot_bgcolor="white",
         title=dict(
-            text=plain(title),
+            text=plain(heading),
             x=0,
             xref="paper",
             xanchor="left",
@@ -92,13 +98,18 @@ def _figure(title: str, *, height: int | None = None) -> go.Figure:
         ),
         legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
         # The legend sits above the plot, under the title; leave room for both.
-        margin=dict(l=10, r=20, t=100 if title else 50, b=10),
+        margin=dict(l=10, r=20, t=100 if heading else 50, b=10),
         hoverlabel=dict(font=dict(family=FONT_FAMILY)),
         height=height,
+        xaxis=axis,
+        yaxis=dict(axis),
     )
-    fig.update_xaxes(automargin=True, gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR)
-    fig.update_yaxes(automargin=True, gridcolor=GRID_COLOUR, zerolinecolor=GRID_COLOUR)
-    return fig
+    for key, value in layout.items():
+        merged = house.get(key)
+        house[key] = (
+            {**merged, **value} if isinstance(merged, dict) and isinstance(value, dict) else value
+        )
+    return go.Figure(data=list(data), layout=house)
 
 
 def _status_style(status: str, status_labels: Mapping[str, str]) -> dict:
@@ -232,9 +243,10 @@ def status_bars(
     labels, traces = _stacked_status_traces(
         counts, group_col, group_labels or {}, status_labels, "h"
     )
-    fig = _figure(title, height=BASE_HEIGHT + BAR_HEIGHT * len(labels))
-    fig.add_traces(traces)
-    fig.update_layout(
+    return _figure(
+        title,
+        height=BASE_HEIGHT + BAR_HEIGHT * len(labels),
+        data=traces,
         barmode="stack",
         clickmode="event+select",
         dragmode=False,
@@ -242,7 +254,6 @@ def status_bars(
         xaxis=dict(title=dict(text=value_title), rangemode="tozero"),
         yaxis=_category_axis(labels, autorange="reversed"),
     )
-    return fig
 
 
 def status_over_time(
@@ -260,15 +271,15 @@ def status_over_time(
     """
     _require(counts, ["period", "status", "count"])
     labels, traces = _stacked_status_traces(counts, "period", period_labels, status_labels, "v")
-    fig = _figure(title, height=420)
-    fig.add_traces(traces)
-    fig.update_layout(
+    return _figure(
+        title,
+        height=420,
+        data=traces,
         barmode="stack",
         uniformtext=dict(minsize=10, mode="hide"),
         xaxis=_category_axis(labels),
         yaxis=dict(title=dict(text=value_title), rangemode="tozero"),
     )
-    return fig
 
 
 def indicator_lines(
@@ -292,7 +303,6 @@ def indicator_lines(
     years = sorted(int(y) for y in values["year"].dropna().unique())
     suffix = _unit_suffix(unit)
     hover = f"<b>%{{fullData.name}}</b><br>%{{x:d}}: %{{y:,.{decimals}f}}{suffix}<extra></extra>"
-    fig = _figure(title, height=440)
     lines, targets = [], []
     others = 0
     for district in pd.unique(values["district"]):
@@ -335,16 +345,17 @@ def indicator_lines(
                     **common,
                 )
             )
-    fig.add_traces(lines + targets)
     xaxis = dict(tickformat="d")
     if years and years[-1] - years[0] < 12:
         xaxis.update(dtick=1, tick0=years[0])
-    fig.update_layout(
+    return _figure(
+        title,
+        height=440,
+        data=lines + targets,
         xaxis=xaxis,
         yaxis=dict(title=dict(text=plain(unit or ""))),
         hovermode="closest",
     )
-    return fig
 
 
 def status_timeline(
@@ -365,12 +376,12 @@ def status_timeline(
     periods = pd.unique(history["period"]).tolist()
     labels = [_label(period_labels, p) for p in periods]
     number = f"{progress_title}: %{{y:,.1~f}}"
-    fig = _figure(title, height=400)
+    traces = []
     for status in _statuses_present(history["status"]):
         rows = history[history["status"] == status]
         missing = rows["progress"].isna().tolist()
         style = _status_style(status, status_labels)
-        fig.add_trace(
+        traces.append(
             go.Bar(
                 x=[_label(period_labels, p) for p in rows["period"]],
                 y=rows["progress"].fillna(0).astype(float).tolist(),
@@ -385,12 +396,14 @@ def status_timeline(
                 **style,
             )
         )
-    fig.update_layout(
+    return _figure(
+        title,
+        height=400,
+        data=traces,
         barmode="overlay",  # one bar per period, whichever status trace holds it
         xaxis=_category_axis(labels),
         yaxis=dict(title=dict(text=progress_title), range=[0, 100]),
     )
-    return fig
 
 
 def latest_vs_target(
@@ -412,8 +425,7 @@ def latest_vs_target(
     districts = frame["district"].tolist()
     labels = [_label(district_labels, d) for d in districts]
     number = f"%{{x:,.{decimals}f}}{_unit_suffix(unit)}"
-    fig = _figure(title, height=BASE_HEIGHT + BAR_HEIGHT * len(labels))
-    fig.add_trace(
+    traces = [
         go.Bar(
             x=_number_or_none(frame["value"]),
             y=labels,
@@ -426,11 +438,11 @@ def latest_vs_target(
             cliponaxis=False,
             hovertemplate=f"<b>%{{y}}</b><br>%{{fullData.name}}: {number}<extra></extra>",
         )
-    )
+    ]
     has_target = frame["target"].notna()
     if has_target.any():
         targets = frame[has_target]
-        fig.add_trace(
+        traces.append(
             go.Scatter(
                 x=targets["target"].astype(float).tolist(),
                 y=[_label(district_labels, d) for d in targets["district"]],
@@ -443,11 +455,13 @@ def latest_vs_target(
                 hovertemplate=f"<b>%{{y}}</b><br>%{{fullData.name}}: {number}<extra></extra>",
             )
         )
-    fig.update_layout(
+    return _figure(
+        title,
+        height=BASE_HEIGHT + BAR_HEIGHT * len(labels),
+        data=traces,
         xaxis=dict(title=dict(text=plain(unit or "")), rangemode="tozero"),
         yaxis=_category_axis(labels, autorange="reversed"),
     )
-    return fig
 
 
 # --- the district map ------------------------------------------------------------------------
@@ -466,6 +480,26 @@ def _rings(geometry: Mapping) -> list[list[list[float]]]:
     if geometry["type"] == "Polygon":
         return [geometry["coordinates"][0]]
     return [polygon[0] for polygon in geometry["coordinates"]]
+
+
+def _attach_geojson(fig: go.Figure, geojson: Mapping) -> None:
+    """Keep the boundaries beside the figure rather than in its map traces: plotly validates
+    and deep-copies a trace's `geojson` when the trace is made and again on every `to_dict`,
+    which for a map is every area's coordinates each time. `figure_spec` puts the one shared
+    FeatureCollection into the figure's dict, by reference."""
+    fig._segdash_geojson = geojson
+
+
+def figure_spec(fig: go.Figure) -> dict:
+    """The figure as plotly's dict, ready to draw or render: a map's traces get their
+    boundaries (see `_attach_geojson`)."""
+    spec = fig.to_dict()
+    geojson = getattr(fig, "_segdash_geojson", None)
+    if geojson is not None:
+        for trace in spec["data"]:
+            if trace.get("type") == "choroplethmap":
+                trace["geojson"] = geojson
+    return spec
 
 
 def map_view(geojson: Mapping, width_px: int = 480, height_px: int = MAP_HEIGHT) -> dict:
@@ -516,24 +550,24 @@ def district_map(
     legend and the hover.
     """
     _require(frame, ["code", "name", "value", "is_focus"])
-    fig = _figure(title, height=height)
-    fig.update_layout(title_text=_wrapped(title, 45))  # a phone's map is narrow
+    traces = []
     has_value = frame["value"].notna()
     valued, missing = frame[has_value], frame[~has_value]
     # Dark blue at the better end: cividis runs dark blue (low) to yellow (high).
     reverse = higher_is_better is True
+    label, suffix = plain(value_label), _unit_suffix(unit)
     texts = [
-        f"<b>{plain(name)}</b><br>{plain(value_label)}: "
-        f"{fmt.number(value, decimals, lang)}{_unit_suffix(unit)}"
-        for name, value in zip(valued["name"], valued["value"], strict=True)
+        f"<b>{plain(name)}</b><br>{label}: {number}{suffix}"
+        for name, number in zip(
+            valued["name"], fmt.numbers(valued["value"], decimals, lang), strict=True
+        )
     ]
     colourbar_title = plain(unit or "")
     if higher_is_better is not None:
         colourbar_title += f"<br><sub>{plain(better_label)}</sub>"
     if len(valued):
-        fig.add_trace(
+        traces.append(
             go.Choroplethmap(
-                geojson=geojson,
                 featureidkey="id",
                 locations=valued["code"].tolist(),
                 z=valued["value"].astype(float).tolist(),
@@ -558,9 +592,8 @@ def district_map(
             )
         )
     if len(missing):
-        fig.add_trace(
+        traces.append(
             go.Choroplethmap(
-                geojson=geojson,
                 featureidkey="id",
                 locations=missing["code"].tolist(),
                 z=[0] * len(missing),
@@ -584,7 +617,7 @@ def district_map(
             lons += [p[0] for p in ring] + [None]
             lats += [p[1] for p in ring] + [None]
     if lons:
-        fig.add_trace(
+        traces.append(
             go.Scattermap(
                 lon=lons,
                 lat=lats,
@@ -595,13 +628,18 @@ def district_map(
                 showlegend=True,
             )
         )
-    fig.update_layout(
+    fig = _figure(
+        title,
+        height=height,
+        data=traces,
+        title=dict(text=_wrapped(title, 45)),  # a phone's map is narrow
         # the map's own share of the figure: the colour bar, title and legend take the rest
         map=dict(style="white-bg", **map_view(geojson, width_px=420, height_px=height - 100)),
         margin=dict(l=0, r=0, t=60 if title else 10, b=0),
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="top"),
         clickmode="event+select",
     )
+    _attach_geojson(fig, geojson)
     return fig
 
 
@@ -619,7 +657,7 @@ def locator_map(
     `frame` has columns `["code", "name", "is_focus"]`, one row per feature of `geojson`.
     """
     _require(frame, ["code", "name", "is_focus"])
-    fig = _figure(title, height=height)
+    traces = []
     for is_focus, label, colour in (
         (False, other_label, "#EEEEEE"),
         (True, focus_label, DISTRICT_COLOURS[0]),
@@ -627,9 +665,8 @@ def locator_map(
         part = frame[frame["is_focus"].astype(bool) == is_focus]
         if part.empty:
             continue
-        fig.add_trace(
+        traces.append(
             go.Choroplethmap(
-                geojson=geojson,
                 featureidkey="id",
                 locations=part["code"].tolist(),
                 z=[1] * len(part),
@@ -648,9 +685,13 @@ def locator_map(
                 showlegend=True,
             )
         )
-    fig.update_layout(
+    fig = _figure(
+        title,
+        height=height,
+        data=traces,
         map=dict(style="white-bg", **map_view(geojson, width_px=420, height_px=height - 90)),
         margin=dict(l=0, r=0, t=50 if title else 10, b=0),
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="top"),
     )
+    _attach_geojson(fig, geojson)
     return fig

@@ -121,6 +121,14 @@ SV: dict[str, str] = {
     "indicators.sex": "Kön",
     "indicators.more_districts": "Jämför med fler områden",
     "indicators.none_more": "Inga fler",
+    "indicators.more_help": "Skriv en del av namnet eller koden för att söka bland {n} områden.",
+    "indicators.similar": "Jämför med liknande områden",
+    "indicators.similar_help": "Lägger till, för varje fokusområde, de två områden vars senaste "
+    "värde samma år ligger närmast fokusområdets.",
+    "indicators.similar_line": "Närmast {district} i senaste värde: {areas}.",
+    "indicators.similar_none": "Inget annat område har ett värde samma år som fokusområdena.",
+    "indicators.values_shown": "Värdena för de {n} områden som visas ovan, alla kön och år. "
+    "Indikatorn har värden för {total} områden; välj fler ovan för att se dem.",
     "sex.T": "Totalt",
     "sex.K": "Kvinnor",
     "sex.M": "Män",
@@ -179,8 +187,10 @@ SV: dict[str, str] = {
     "districtmap.other_area": "{area}: {value}. Området är ett jämförelseområde; välj ett fokusområde för hela vyn.",
     "districtmap.locator": "Fokusområdena i kommunen",
     "districtmap.other_areas": "Övriga områden",
+    "districtmap.around_focus": "Kartan visar fokusområdena och områdena närmast runt dem: "
+    "{shown} av filens {total} områden.",
     "alt.map": "Karta över {areas} områden som färgar {indicator} {year}; {shown} har ett värde. Tabellen bredvid har samma värden.",
-    "alt.locator_map": "Karta över kommunens {areas} områden där fokusområdena är markerade.",
+    "alt.locator_map": "Karta över fokusområdena och de {areas} områden som ligger närmast runt dem.",
     "nav.reporting": "Rapportering",
     "reporting.title": "Rapportering",
     "reporting.intro": "Rapporteringsomgången för en uppföljningsperiod: blanketter till förvaltningarna, vilka som har svarat och påminnelser till dem som inte har det.",
@@ -562,6 +572,15 @@ EN: dict[str, str] = {
     "indicators.sex": "Sex",
     "indicators.more_districts": "Compare with more districts",
     "indicators.none_more": "No more",
+    "indicators.more_help": "Type part of the name or code to search among {n} districts.",
+    "indicators.similar": "Compare with similar districts",
+    "indicators.similar_help": "Adds, for each focus district, the two districts whose latest "
+    "value in the same year is nearest to the focus district's.",
+    "indicators.similar_line": "Nearest {district} in latest value: {areas}.",
+    "indicators.similar_none": "No other district has a value in the same year as the focus "
+    "districts.",
+    "indicators.values_shown": "The values of the {n} districts shown above, every sex and year. "
+    "The indicator has values for {total} districts; choose more above to see them.",
     "sex.T": "Total",
     "sex.K": "Women",
     "sex.M": "Men",
@@ -620,8 +639,10 @@ EN: dict[str, str] = {
     "districtmap.other_area": "{area}: {value}. This is a comparison area; choose a focus district for the full view.",
     "districtmap.locator": "The focus districts in the municipality",
     "districtmap.other_areas": "Other areas",
+    "districtmap.around_focus": "The map shows the focus districts and the areas nearest "
+    "around them: {shown} of the file's {total} areas.",
     "alt.map": "Map of {areas} areas coloured by {indicator} {year}; {shown} have a value. The table beside it has the same values.",
-    "alt.locator_map": "Map of the municipality's {areas} areas with the focus districts marked.",
+    "alt.locator_map": "Map of the focus districts and the {areas} areas nearest around them.",
     "nav.reporting": "Reporting",
     "reporting.title": "Reporting",
     "reporting.intro": "The reporting round for a follow-up period: forms for the offices, who has answered, and reminders to those who have not.",

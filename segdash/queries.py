@@ -7,11 +7,12 @@ Filter values always go in as parameters; an empty filter means "all".
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cached_property
 
+import orjson
 import pandas as pd
 
 from segdash import domain
@@ -38,8 +39,9 @@ def _natural_key(action_no: str) -> tuple:
 def sort_actions(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return frame
-    keys = frame["action_no"].map(_natural_key)
-    order = sorted(range(len(frame)), key=lambda i: (frame["area_no"].iloc[i], keys.iloc[i]))
+    keys = [_natural_key(no) for no in frame["action_no"]]
+    areas = frame["area_no"].tolist()
+    order = sorted(range(len(frame)), key=lambda i: (areas[i], keys[i]))
     return frame.iloc[order].reset_index(drop=True)
 
 
@@ -86,6 +88,7 @@ class MasterData:
     areas: pd.DataFrame  # area_no, name; by number
     offices: pd.DataFrame  # code, name; by name
     districts: pd.DataFrame  # code, name, district_type; focus, then reference, then the rest
+    aimed: tuple[str, ...] = ()  # the districts any current action is aimed at
 
     @property
     def area_names(self) -> dict[int, str]:
@@ -99,9 +102,17 @@ class MasterData:
     def office_names(self) -> dict[str, str]:
         return dict(zip(self.offices["code"], self.offices["name"], strict=True))
 
-    @property
+    @cached_property
     def district_names(self) -> dict[str, str]:
         return dict(zip(self.districts["code"], self.districts["name"], strict=True))
+
+    @cached_property
+    def action_districts(self) -> list[str]:
+        """What the sidebar's district filter offers: the focus and reference districts and
+        any other an action is aimed at, in master-data order. The filter narrows actions, so
+        the thousands of comparison areas of a national file would only be noise there."""
+        wanted = set(self.standard) | set(self.aimed)
+        return [c for c in self.districts["code"] if c in wanted]
 
     def districts_of_type(self, *types: str) -> list[str]:
         kinds = self.districts["district_type"]
@@ -139,6 +150,12 @@ def master_data(store: Store) -> MasterData:
                 "SELECT code, name, district_type FROM current_district "
                 f"ORDER BY {_DISTRICT_ORDER_SQL}, name"
             ).df(),
+            aimed=tuple(
+                row[0]
+                for row in cur.execute(
+                    "SELECT DISTINCT unnest(districts) FROM current_action ORDER BY 1"
+                ).fetchall()
+            ),
         )
 
 
@@ -477,8 +494,8 @@ def indicator_catalogue(store: Store) -> pd.DataFrame:
                   i.source, i.definition, coalesce(n.n_values, 0) AS n_values
            FROM current_indicator i
            LEFT JOIN current_development_area ar ON ar.area_no = i.area_no
-           LEFT JOIN (SELECT indicator_code, count(value) AS n_values
-                      FROM current_indicator_value GROUP BY indicator_code) n
+           LEFT JOIN (SELECT indicator_code, sum(n_values) AS n_values
+                      FROM indicator_area_summary GROUP BY indicator_code) n
              ON n.indicator_code = i.code
            ORDER BY i.area_no NULLS LAST, i.name"""
     )
@@ -488,17 +505,66 @@ def indicator_values(
     store: Store, code: str, districts: tuple[str, ...] = (), sex: str | None = "T"
 ) -> pd.DataFrame:
     """Values of one indicator: district, year, sex, value, target, source (all when no filter)."""
+    return indicator_values_of(store, (code,), districts, sex).drop(columns="indicator")
+
+
+def indicator_values_of(
+    store: Store, codes: tuple[str, ...], districts: tuple[str, ...] = (), sex: str | None = "T"
+) -> pd.DataFrame:
+    """`indicator_values` of several indicators in one query, with an `indicator` column."""
     return store.df(
-        """SELECT v.district_code AS district, d.name AS district_name, v.year, v.sex,
+        """SELECT v.indicator_code AS indicator, v.district_code AS district,
+                  d.name AS district_name, v.year, v.sex,
                   v.value, v.target, coalesce(v.source, i.source) AS source
            FROM current_indicator_value v
            LEFT JOIN current_district d ON d.code = v.district_code
            LEFT JOIN current_indicator i ON i.code = v.indicator_code
-           WHERE v.indicator_code = $code
+           WHERE list_contains($codes::VARCHAR[], v.indicator_code)
              AND (len($districts::VARCHAR[]) = 0 OR list_contains($districts::VARCHAR[], v.district_code))
              AND ($sex IS NULL OR v.sex = $sex)
-           ORDER BY v.district_code, v.year, v.sex""",
-        {"code": code, "districts": list(districts), "sex": sex},
+           ORDER BY v.indicator_code, v.district_code, v.year, v.sex""",
+        {"codes": list(codes), "districts": list(districts), "sex": sex},
+    )
+
+
+def indicator_coverage(store: Store, code: str) -> pd.DataFrame:
+    """Which areas have rows of an indicator, per sex: district, district_name, district_type,
+    sex, n_values (0 when every row is a missing value), last_year, last_value; the focus and
+    reference areas first, then by name. From the summary, so an indicator over every DeSO
+    area of Sweden costs one row per area and sex, not one per value."""
+    return store.df(
+        f"""SELECT s.district_code AS district, coalesce(d.name, s.district_code) AS district_name,
+                  d.district_type, s.sex, s.n_values, s.last_year, s.last_value
+           FROM indicator_area_summary s LEFT JOIN current_district d ON d.code = s.district_code
+           WHERE s.indicator_code = $code
+           ORDER BY {_DISTRICT_ORDER_SQL}, district_name, s.district_code, s.sex""",
+        {"code": code},
+    )
+
+
+def similar_areas(
+    store: Store, code: str, sex: str, to: tuple[str, ...], exclude: tuple[str, ...], n: int = 2
+) -> pd.DataFrame:
+    """For each district in `to`, the `n` other areas (none of `exclude`) whose latest value of
+    the indicator, in the same year, is nearest its own: near_to, district, distance; by
+    `to`'s order, the nearest first (ties by area code)."""
+    return store.df(
+        """WITH s AS (
+               SELECT district_code, last_year, last_value FROM indicator_area_summary
+               WHERE indicator_code = $code AND sex = $sex AND n_values > 0
+           ), me AS (
+               SELECT s.*, list_position($to::VARCHAR[], district_code) AS rank FROM s
+               WHERE list_contains($to::VARCHAR[], district_code)
+           )
+           SELECT me.district_code AS near_to, c.district_code AS district,
+                  abs(c.last_value - me.last_value) AS distance
+           FROM me JOIN s c ON c.last_year = me.last_year
+           WHERE NOT list_contains($exclude::VARCHAR[], c.district_code)
+             AND NOT list_contains($to::VARCHAR[], c.district_code)
+           QUALIFY row_number() OVER (
+               PARTITION BY me.district_code ORDER BY distance, c.district_code) <= $n
+           ORDER BY me.rank, distance, c.district_code""",
+        {"code": code, "sex": sex, "to": list(to), "exclude": list(exclude), "n": n},
     )
 
 
@@ -513,38 +579,31 @@ def sexes_present(values: pd.DataFrame) -> list[str]:
     return [s for s in domain.SEX_CODES if (values["sex"] == s).any()]
 
 
-def indicator_trends(store: Store, district: str, years_back: int = 5) -> pd.DataFrame:
-    """Per indicator: the district's latest value, the change over up to `years_back` years,
-    whether that change goes the right way, the latest target, and Linköping's latest value.
+def indicator_trends(store: Store, district: str) -> pd.DataFrame:
+    """Per indicator: the district's latest value, the change over up to `TREND_YEARS` years
+    (from the first value in those years), whether that change goes the right way, the latest
+    target, and Linköping's latest value.
 
     `improving` is True/False by the indicator's direction, None when unchanged, unknown
     direction, or fewer than two values.
     """
     frame = store.df(
-        """WITH v AS (
-               SELECT indicator_code, district_code, year, value, target
-               FROM current_indicator_value
-               WHERE sex = 'T' AND value IS NOT NULL AND district_code IN ($district, $municipality)
-           ), latest AS (
-               SELECT indicator_code, district_code, max(year) AS year FROM v GROUP BY ALL
+        """WITH s AS (
+               SELECT indicator_code, district_code, last_year, last_value, last_target,
+                      trend_year, trend_value
+               FROM indicator_area_summary
+               WHERE sex = 'T' AND n_values > 0 AND district_code IN ($district, $municipality)
            )
            SELECT i.code, i.name, i.unit, i.higher_is_better, i.area_no,
-                  l.year AS latest_year, cur.value AS latest_value, cur.target AS latest_target,
-                  (SELECT v2.value FROM v v2 WHERE v2.indicator_code = i.code
-                     AND v2.district_code = $district AND v2.year >= l.year - $back
-                   ORDER BY v2.year LIMIT 1) AS start_value,
-                  (SELECT min(v2.year) FROM v v2 WHERE v2.indicator_code = i.code
-                     AND v2.district_code = $district AND v2.year >= l.year - $back) AS start_year,
-                  ref.value AS municipality_value, lr.year AS municipality_year
+                  l.last_year AS latest_year, l.last_value AS latest_value,
+                  l.last_target AS latest_target,
+                  l.trend_value AS start_value, l.trend_year AS start_year,
+                  m.last_value AS municipality_value, m.last_year AS municipality_year
            FROM current_indicator i
-           JOIN latest l ON l.indicator_code = i.code AND l.district_code = $district
-           JOIN v cur ON cur.indicator_code = i.code AND cur.district_code = $district
-                     AND cur.year = l.year
-           LEFT JOIN latest lr ON lr.indicator_code = i.code AND lr.district_code = $municipality
-           LEFT JOIN v ref ON ref.indicator_code = i.code AND ref.district_code = $municipality
-                          AND ref.year = lr.year
+           JOIN s l ON l.indicator_code = i.code AND l.district_code = $district
+           LEFT JOIN s m ON m.indicator_code = i.code AND m.district_code = $municipality
            ORDER BY i.area_no NULLS LAST, i.name""",
-        {"district": district, "municipality": domain.MUNICIPALITY, "back": years_back},
+        {"district": district, "municipality": domain.MUNICIPALITY},
     )
     frame["change"] = frame["latest_value"] - frame["start_value"]
     frame.loc[frame["start_year"] == frame["latest_year"], "change"] = float("nan")
@@ -567,7 +626,7 @@ def area_summary(store: Store, filters: Filters, district: str) -> pd.DataFrame:
     indicators develop the right way."""
     actions = action_status(store, replace(filters, districts=(district,)))
     trends = indicator_trends(store, district)
-    areas = master_data(store).areas
+    areas = store.df("SELECT area_no, name FROM current_development_area ORDER BY area_no")
     rows = []
     for area in areas.itertuples():
         mine = actions[actions["area_no"] == area.area_no]
@@ -647,7 +706,7 @@ def source_batches(
                SELECT batch_id FROM current_action WHERE plan_year = $plan_year
                UNION SELECT batch_id FROM current_action_status
                      WHERE plan_year = $plan_year AND list_contains($periods::VARCHAR[], period)
-               UNION SELECT batch_id FROM current_indicator_value
+               UNION SELECT unnest(batch_ids) FROM indicator_area_summary
                      WHERE list_contains($districts::VARCHAR[], district_code)
                UNION SELECT batch_id FROM current_indicator
            )
@@ -847,6 +906,11 @@ def reminders_sent(store: Store, period: str) -> pd.DataFrame:
 # --- the district map -------------------------------------------------------------------------
 
 
+# A boundary layer of up to this many areas is drawn whole (Linköping has 32 RegSO and about
+# 150 DeSO areas); a larger one around the focus districts.
+WHOLE_LAYER_AREAS = 300
+
+
 @dataclass(frozen=True)
 class Boundaries:
     """The areas that have a boundary, from the newest active boundary file."""
@@ -858,37 +922,81 @@ class Boundaries:
     imported_at: datetime
     is_demo: bool
 
+    def shown(self) -> tuple[pd.DataFrame, dict]:
+        """The areas a map draws, and their FeatureCollection: a municipality's layer whole; a
+        larger one (a national DeSO file) around the focus districts only, where its thousands
+        of areas would be specks and every run would carry all their outlines."""
+        if len(self.areas) <= WHOLE_LAYER_AREAS:
+            return self.areas, self.geojson
+        return self.around_focus()
+
+    def around_focus(self, margin: float = 0.5) -> tuple[pd.DataFrame, dict]:
+        """The areas whose outline reaches into the focus districts' bounding box widened by
+        `margin` of its size on every side, and their FeatureCollection: what a locator map
+        shows, the same for one municipality's 32 areas as for every DeSO area of Sweden."""
+        areas = self.areas
+        focus = areas[areas["is_focus"]]
+        if focus.empty:
+            return areas, self.geojson
+        west, east = focus["west"].min(), focus["east"].max()
+        south, north = focus["south"].min(), focus["north"].max()
+        dx, dy = (east - west) * margin, (north - south) * margin
+        near = areas[
+            (areas["east"] >= west - dx)
+            & (areas["west"] <= east + dx)
+            & (areas["north"] >= south - dy)
+            & (areas["south"] <= north + dy)
+        ]
+        if len(near) == len(areas):
+            return areas, self.geojson
+        wanted = set(near["code"])
+        features = [f for f in self.geojson["features"] if f["id"] in wanted]
+        return near, {"type": "FeatureCollection", "features": features}
+
+
+def _extent(geometry: dict) -> tuple[float, float, float, float]:
+    """West, south, east, north of a Polygon or MultiPolygon."""
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    lons = [p[0] for polygon in polygons for p in polygon[0]]
+    lats = [p[1] for polygon in polygons for p in polygon[0]]
+    return min(lons), min(lats), max(lons), max(lats)
+
 
 def boundaries(store: Store) -> Boundaries | None:
     with store.snapshot() as cur:
-        rows = cur.execute(
+        found = cur.execute(
             "SELECT b.district_code AS code, coalesce(d.name, b.district_code) AS name, "
             "d.district_type, d.region_code, b.geometry, b.batch_id "
             "FROM current_boundary b LEFT JOIN current_district d ON d.code = b.district_code "
             "ORDER BY b.district_code"
-        ).df()
-        if rows.empty:
+        ).fetchall()  # tuples: no pandas strings for thousands of geometries
+        if not found:
             return None
         batch = cur.execute(
             "SELECT file_name, imported_at, is_demo FROM import_batch WHERE batch_id = ?",
-            [int(rows["batch_id"].iloc[0])],
+            [int(found[0][5])],
         ).fetchone()
+    rows = pd.DataFrame(
+        [r[:4] for r in found], columns=["code", "name", "district_type", "region_code"]
+    )
+    # one parse of every geometry at once: a national file has thousands
+    geometries = orjson.loads("[" + ",".join(r[4] for r in found) + "]")
     features = [
-        {
-            "type": "Feature",
-            "id": code,
-            "properties": {"name": name},
-            "geometry": json.loads(geometry),
-        }
-        for code, name, geometry in zip(rows["code"], rows["name"], rows["geometry"], strict=True)
+        {"type": "Feature", "id": r[0], "properties": {"name": r[1]}, "geometry": geometry}
+        for r, geometry in zip(found, geometries, strict=True)
     ]
-    areas = rows.drop(columns=["geometry", "batch_id"]).assign(
-        is_focus=rows["district_type"] == domain.FOCUS_TYPE
+    extents = pd.DataFrame(
+        [_extent(f["geometry"]) for f in features], columns=["west", "south", "east", "north"]
+    )
+    areas = pd.concat([rows, extents], axis=1).assign(
+        is_focus=lambda a: a["district_type"] == domain.FOCUS_TYPE
     )
     return Boundaries(
         geojson={"type": "FeatureCollection", "features": features},
         areas=areas,
-        batch_id=int(rows["batch_id"].iloc[0]),
+        batch_id=int(found[0][5]),
         file_name=batch[0],
         imported_at=pd.Timestamp(batch[1]).to_pydatetime(),
         is_demo=bool(batch[2]),
@@ -928,8 +1036,10 @@ def map_indicators(store: Store) -> pd.DataFrame:
     """The indicators with a value for any area that has a boundary: code, name, areas (how
     many areas have a value in some year), the most widely covered first."""
     return store.df(
-        "SELECT i.code, i.name, count(DISTINCT v.district_code) AS areas "
-        "FROM current_indicator i JOIN current_indicator_value v ON v.indicator_code = i.code "
-        "JOIN current_boundary b ON b.district_code = v.district_code "
-        "WHERE v.value IS NOT NULL GROUP BY i.code, i.name ORDER BY areas DESC, i.name"
+        "WITH s AS (SELECT indicator_code, count(DISTINCT district_code) AS areas "
+        "           FROM indicator_area_summary WHERE n_values > 0"
+        "             AND district_code IN (SELECT district_code FROM current_boundary)"
+        "           GROUP BY indicator_code) "
+        "SELECT i.code, i.name, s.areas FROM current_indicator i "
+        "JOIN s ON s.indicator_code = i.code ORDER BY s.areas DESC, i.name"
     )

@@ -242,7 +242,37 @@ CREATE VIEW current_boundary AS
       USING (batch_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Version 5: national scale (every DeSO area of Sweden: ~22.5 M values). The current indicator
+# values are kept in a table rather than ranked on every query; each import and rollback that
+# touches values brings it up to date for the indicators concerned, in the same transaction
+# (`refresh_current_values`). Per indicator, area and sex, a summary row (how many values, the
+# first and latest year with a value, that latest value and its target) answers the catalogue,
+# the map's list of indicators, the trends and the nearest areas without reading every value.
+# The trend runs over the last TREND_YEARS years with a value (the districts page, the report).
+TREND_YEARS = 5
+_V5 = """
+CREATE VIEW ranked_indicator_value AS
+    SELECT t.indicator_code, t.district_code, t.year, t.sex, t.value, t.target, t.source,
+           t.marker, t.batch_id
+    FROM indicator_value t JOIN import_batch b USING (batch_id) WHERE b.state = 'active'
+    QUALIFY row_number() OVER (
+        PARTITION BY t.indicator_code, t.district_code, t.year, t.sex
+        ORDER BY t.batch_id DESC) = 1;
+CREATE TABLE indicator_value_current AS
+    SELECT * FROM ranked_indicator_value ORDER BY indicator_code, district_code, year, sex;
+CREATE OR REPLACE VIEW current_indicator_value AS
+    SELECT indicator_code, district_code, year, sex, value, target, source, marker, batch_id
+    FROM indicator_value_current;
+CREATE TABLE indicator_area_summary (
+    indicator_code VARCHAR NOT NULL, district_code VARCHAR NOT NULL, sex VARCHAR NOT NULL,
+    n_values BIGINT NOT NULL, first_year INTEGER, last_year INTEGER, last_value DOUBLE,
+    last_target DOUBLE,
+    trend_year INTEGER, trend_value DOUBLE,  -- the first value in the trend's years
+    batch_ids INTEGER[] NOT NULL  -- the imports the area's current values come from
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Frame columns for each fact table, in table order after batch_id. The importer's normalised
@@ -647,6 +677,8 @@ class Store:
                 cur.execute(MIGRATIONS[target - 1])
                 if target == 1:
                     _seed_system_batch(cur)
+                if target == 5:
+                    _summarise_values(cur, None)
             cur.execute("DELETE FROM schema_version")
             cur.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
 
@@ -762,6 +794,8 @@ class Store:
                 )
             finally:
                 cur.unregister("incoming_rows")
+        if len(frames.get("indicator_value", ())):
+            refresh_current_values(cur, batch_id)
         return batch_id
 
     def batches(self) -> pd.DataFrame:
@@ -809,6 +843,7 @@ class Store:
                 )
             cur.execute("UPDATE import_batch SET state = ? WHERE batch_id = ?", [wanted, batch_id])
             _add_event(cur, batch_id, "restore" if active else "rollback", actor)
+            refresh_current_values(cur, batch_id)
 
         self.write(change)
 
@@ -999,6 +1034,93 @@ class Store:
             }
         finally:
             cur.close()
+
+
+_SUMMARY_SELECT = f"""
+    WITH v AS (
+        SELECT indicator_code, district_code, sex, year, value, target, batch_id
+        FROM indicator_value_current WHERE list_contains($codes::VARCHAR[], indicator_code)
+    ), last AS (
+        SELECT indicator_code, district_code, sex, count(value) AS n_values,
+               min(year) FILTER (WHERE value IS NOT NULL) AS first_year,
+               max(year) FILTER (WHERE value IS NOT NULL) AS last_year,
+               arg_max(value, year) FILTER (WHERE value IS NOT NULL) AS last_value,
+               arg_max_null(target, year) FILTER (WHERE value IS NOT NULL) AS last_target,
+               list(DISTINCT batch_id ORDER BY batch_id) AS batch_ids
+        FROM v GROUP BY ALL
+    ), trend AS (
+        SELECT v.indicator_code, v.district_code, v.sex, min(v.year) AS trend_year,
+               arg_min(v.value, v.year) AS trend_value
+        FROM v JOIN last l USING (indicator_code, district_code, sex)
+        WHERE v.value IS NOT NULL AND v.year >= l.last_year - {TREND_YEARS}
+        GROUP BY ALL
+    )
+    SELECT l.indicator_code, l.district_code, l.sex, l.n_values, l.first_year, l.last_year,
+           l.last_value, l.last_target, t.trend_year, t.trend_value, l.batch_ids
+    FROM last l LEFT JOIN trend t USING (indicator_code, district_code, sex)
+    ORDER BY ALL"""
+
+
+def refresh_current_values(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:
+    """Bring the current values (and their summary) up to date for the indicators that a batch
+    just imported, rolled back or restored holds values of; call inside `Store.write`.
+
+    A batch whose indicators have no current values yet (a first import of them) is the current
+    data as it stands, since a file's keys are unique (the importer refuses duplicates): its rows
+    are copied. Otherwise those indicators are ranked again from every active batch."""
+    codes = [
+        row[0]
+        for row in cur.execute(
+            "SELECT DISTINCT indicator_code FROM indicator_value WHERE batch_id = ?", [batch_id]
+        ).fetchall()
+    ]
+    if not codes:
+        return
+    params = {"codes": codes}
+    state = cur.execute("SELECT state FROM import_batch WHERE batch_id = ?", [batch_id]).fetchone()[
+        0
+    ]
+    known = cur.execute(
+        "SELECT count(*) FROM indicator_value_current"
+        " WHERE list_contains($codes::VARCHAR[], indicator_code)",
+        params,
+    ).fetchone()[0]
+    if known == 0 and state == "active":
+        cur.execute(
+            "INSERT INTO indicator_value_current SELECT indicator_code, district_code, year, sex,"
+            " value, target, source, marker, batch_id FROM indicator_value WHERE batch_id = ?",
+            [batch_id],
+        )
+    else:
+        cur.execute(
+            "DELETE FROM indicator_value_current"
+            " WHERE list_contains($codes::VARCHAR[], indicator_code)",
+            params,
+        )
+        cur.execute(
+            "INSERT INTO indicator_value_current SELECT * FROM ranked_indicator_value"
+            " WHERE list_contains($codes::VARCHAR[], indicator_code)"
+            " ORDER BY indicator_code, district_code, year, sex",
+            params,
+        )
+    _summarise_values(cur, codes)
+
+
+def _summarise_values(cur: duckdb.DuckDBPyConnection, codes: list[str] | None) -> None:
+    """Write the summary rows of these indicators (all, for None) from the current values."""
+    if codes is None:
+        codes = [
+            r[0]
+            for r in cur.execute(
+                "SELECT DISTINCT indicator_code FROM indicator_value_current"
+            ).fetchall()
+        ]
+    params = {"codes": codes}
+    cur.execute(
+        "DELETE FROM indicator_area_summary WHERE list_contains($codes::VARCHAR[], indicator_code)",
+        params,
+    )
+    cur.execute("INSERT INTO indicator_area_summary" + _SUMMARY_SELECT, params)
 
 
 def _add_event(cur: duckdb.DuckDBPyConnection, batch_id: int, event: str, actor: str) -> None:

@@ -109,7 +109,10 @@ def test_the_focus_districts_are_outlined_and_nothing_is_fetched_from_elsewhere(
         for ring in charts._rings(rings[code])
     )
     assert len(outline.lon) == expected_points
-    spec = json.dumps(fig.to_plotly_json())
+    spec = json.dumps(charts.figure_spec(fig))
+    # the boundaries are in what is drawn, once per area trace
+    areas = sum(t.type == "choroplethmap" for t in fig.data)
+    assert areas >= 1 and spec.count('"FeatureCollection"') == areas
     # No tiles, no sprite icons, no text on the map (its glyphs would come from a font server)
     assert "http" not in spec.replace("http://www.w3.org", "")
     assert all(getattr(t, "mode", "lines") == "lines" for t in fig.data if t.type == "scattermap")
@@ -179,3 +182,50 @@ def test_the_report_carries_the_map_of_the_widest_covered_indicator(demo_store):
         "fokusområdena har svart kant). Gränser: omradesgranser_regso_2025.geojson."
     )
     assert "Källa: SCB, RegSO 2025" in map_caption(report)
+
+
+def test_a_national_layer_is_drawn_around_the_focus_districts_and_a_municipalitys_whole():
+    """A grid of 20 x 20 = 400 squares, the focus districts in the middle: more than a
+    municipality's layer, so the map keeps the focus districts and the areas around them."""
+
+    def layer(side: int) -> queries.Boundaries:
+        features, rows = [], []
+        for i in range(side * side):
+            x, y = i % side, i // side
+            code = f"A{i:03d}"
+            ring = [[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": code,
+                    "geometry": {"type": "Polygon", "coordinates": [ring]},
+                }
+            )
+            middle = side // 2 - 1 <= x <= side // 2 and y == side // 2
+            rows.append(
+                (code, code, "fokus" if middle else "jämförelse", x, y, x + 1, y + 1, middle)
+            )
+        areas = pd.DataFrame(
+            rows,
+            columns=["code", "name", "district_type", "west", "south", "east", "north", "is_focus"],
+        )
+        return queries.Boundaries(
+            geojson={"type": "FeatureCollection", "features": features},
+            areas=areas,
+            batch_id=1,
+            file_name="x.geojson",
+            imported_at=pd.Timestamp("2026-01-01").to_pydatetime(),
+            is_demo=False,
+        )
+
+    small = layer(10)  # 100 areas: drawn whole
+    assert small.shown()[0] is small.areas
+    national = layer(20)
+    areas, geojson = national.shown()
+    # the focus box is x 9-11, y 10-11 (2 x 1); widened by half on every side, x 8-12 and
+    # y 9.5-11.5, it reaches into the squares of columns 7-12 and rows 9-11
+    assert sorted(areas["code"]) == sorted(
+        f"A{y * 20 + x:03d}" for y in (9, 10, 11) for x in range(7, 13)
+    )
+    assert [f["id"] for f in geojson["features"]] == list(areas["code"])
+    assert areas["is_focus"].sum() == 2

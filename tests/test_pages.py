@@ -283,17 +283,56 @@ def test_offices_page_counts(demo_db):
 def test_indicator_page_values_table(demo_db):
     at = app("pages/indicators.py", indikator="ARBL")
     table = at.dataframe[-1].value
-    # ARBL's rows in indikatorer_2015-2024.xlsx: 4 areas × 10 years × Kön T, K and M; and in
-    # indikatorer_regso_exempel.xlsx the other 29 RegSO areas × 2022–2024, Kön T.
-    assert len(table) == 120 + 29 * 3
+    # The areas shown: the focus and reference ones, ARBL's rows in indikatorer_2015-2024.xlsx
+    # (4 areas × 10 years × Kön T, K and M). The other 29 RegSO areas (2022–2024, Kön T, in
+    # indikatorer_regso_exempel.xlsx) are there to choose, not in the table.
+    assert len(table) == 120
+    assert set(table["Område"]) == {"Berga", "Ryd", "Skäggetorp", "Linköping"}
+    assert at.main.caption[-1].value == (
+        "Värdena för de 4 områden som visas ovan, alla kön och år. Indikatorn har värden "
+        "för 33 områden; välj fler ovan för att se dem."
+    )
     real = table[
         (table["Område"] == "Skäggetorp") & (table["År"] == 2020) & (table["Kön"] == "Totalt")
     ]
     assert real["Värde"].tolist() == ["18,3"]  # the published figure, with a decimal comma
     # the three published figures of 2020 name their source; the other 204 are examples
     assert table["Källa"].value_counts().to_dict() == {
-        "Exempelvärde": 117 + 87,
+        "Exempelvärde": 117,
         "Linköpings kommun, Linköping i siffror, arbetslöshet per stadsdel": 3,
+    }
+
+
+def test_indicator_page_compares_with_the_areas_nearest_in_value(demo_db):
+    at = app("pages/indicators.py", indikator="ARBL")
+    others = at.multiselect(key="indicator_more")
+    assert len(others.options) == 29  # every other RegSO area, to search among
+    at.toggle(key="indicator_similar").set_value(True).run()
+    assert not at.exception
+    # The two areas nearest each focus district's latest value (2024, Kön T), from the data.
+    with Store(demo_db) as store:
+        latest = dict(
+            store.df(
+                "SELECT district_code, value FROM current_indicator_value WHERE "
+                "indicator_code = 'ARBL' AND year = 2024 AND sex = 'T'"
+            ).itertuples(index=False)
+        )
+        names = dict(store.df("SELECT code, name FROM current_district").itertuples(index=False))
+    candidates = [c for c in latest if c not in {"Berga", "Ryd", "Skäggetorp", "Linköping"}]
+    expected_lines, expected_areas = [], set()
+    for focus in ("Berga", "Ryd", "Skäggetorp"):
+        nearest = sorted(candidates, key=lambda c: (abs(latest[c] - latest[focus]), c))[:2]
+        expected_areas |= set(nearest)
+        listed = ", ".join(
+            f"{names[c]} ({abs(latest[c] - latest[focus]):.1f})".replace(".", ",")
+            for c in nearest
+        )
+        expected_lines.append(f"Närmast {focus} i senaste värde: {listed}.")
+    captions = [plain(c.value) for c in at.caption]
+    assert [c for c in captions if c.startswith("Närmast")] == expected_lines
+    table = at.dataframe[-1].value
+    assert set(table["Område"]) == {"Berga", "Ryd", "Skäggetorp", "Linköping"} | {
+        names[c] for c in expected_areas
     }
 
 

@@ -201,6 +201,7 @@ def _report_map(store: Store) -> ReportMap | None:
     code = str(on_map["code"].iloc[0])
     year = queries.map_years(store, code)[0]
     meta = queries.indicator_catalogue(store).set_index("code").loc[code]
+    values = queries.map_values(store, code, year)[["code", "name", "value", "is_focus"]]
     return ReportMap(
         code=code,
         name=str(meta["name"]),
@@ -209,7 +210,7 @@ def _report_map(store: Store) -> ReportMap | None:
         if pd.isna(meta["higher_is_better"])
         else bool(meta["higher_is_better"]),
         year=year,
-        values=queries.map_values(store, code, year)[["code", "name", "value", "is_focus"]],
+        values=values[values["code"].isin(set(found.shown()[0]["code"]))].reset_index(drop=True),
         boundaries=found,
     )
 

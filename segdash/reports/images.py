@@ -27,7 +27,7 @@ def map_figure(report: Report):
     assert found is not None
     return charts.district_map(
         found.values,
-        geojson=found.boundaries.geojson,
+        geojson=found.boundaries.shown()[1],
         title=f"{found.name}, {found.year}",
         unit=found.unit,
         higher_is_better=found.higher_is_better,
@@ -58,7 +58,11 @@ def render_images(report: Report) -> dict[int | str, bytes]:
                 )
             if report.map is not None:
                 images["map"] = pio.to_image(
-                    map_figure(report), format="png", width=900, height=700, scale=1.5
+                    charts.figure_spec(map_figure(report)),
+                    format="png",
+                    width=900,
+                    height=700,
+                    scale=1.5,
                 )
     finally:
         kaleido.stop_sync_server(silence_warnings=True)

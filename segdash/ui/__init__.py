@@ -20,6 +20,7 @@ from segdash.ui.data import (
     figure,
     get_store,
     refresh_revision,
+    shared,
 )
 from segdash.ui.lang import (
     LANG_KEY,
@@ -100,6 +101,7 @@ __all__ = [
     "require_follow_up",
     "set_page_param",
     "settings_warnings",
+    "shared",
     "sidebar_filters",
     "sign_in_box",
     "smtp_settings",

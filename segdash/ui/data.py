@@ -92,8 +92,7 @@ def _name(function: Callable) -> str:
     return f"{function.__module__}.{function.__qualname__}"
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
-def _cached(
+def _run_query(
     name: str,
     db_path: str,
     revision: int,
@@ -105,18 +104,36 @@ def _cached(
     return _query(_store, *args, **dict(kwargs))
 
 
-def cached(query: Callable[Concatenate[Store, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
-    """`query(store, *args, **kwargs)` for a function of `segdash.queries`, cached until the
-    data changes. Keyword arguments at the call site, please: they say what each value is."""
+# The same call under two caches: a copy of the result for every caller, or one shared object.
+# The key is the query's name, the database file and its revision, and the arguments.
+_cached = st.cache_data(max_entries=1024, show_spinner=False)(_run_query)
+_shared = st.cache_resource(max_entries=64, show_spinner=False)(_run_query)
+
+
+def _through(cache: Callable, label: str, query: Callable, args: tuple, kwargs: dict):
     if not query.__module__.startswith("segdash.queries"):
-        raise TypeError(f"ui.cached is for segdash.queries, not {_name(query)}")
+        raise TypeError(f"ui.{label} is for segdash.queries, not {_name(query)}")
     store = get_store()
     key = tuple(sorted(kwargs.items()))
     try:
-        return _cached(_name(query), store.path, _revision(), args, key, query, store)
+        return cache(_name(query), store.path, _revision(), args, key, query, store)
     except StoreError as exc:  # another process kept the file past the wait (segdash.store)
         _busy(exc)
         raise  # unreachable: st.stop() ends the script run
+
+
+def cached(query: Callable[Concatenate[Store, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    """`query(store, *args, **kwargs)` for a function of `segdash.queries`, cached until the
+    data changes. Keyword arguments at the call site, please: they say what each value is."""
+    return _through(_cached, "cached", query, args, kwargs)
+
+
+def shared(query: Callable[Concatenate[Store, P], R], /, *args: P.args, **kwargs: P.kwargs) -> R:
+    """`cached`, for a large result that pages only read (master data, the boundaries): kept
+    once per process and data revision and handed out as it is, where `cached` gives every
+    call its own copy (unpickling a national file's areas or boundaries on every run). Never
+    change what it returns."""
+    return _through(_shared, "shared", query, args, kwargs)
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)

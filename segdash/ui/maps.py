@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from segdash import charts, fmt, queries
-from segdash.ui.data import cached, figure
+from segdash.ui.data import cached, figure, shared
 from segdash.ui.lang import lang, t
 from segdash.ui.widgets import chart, md, table
 
@@ -29,6 +29,13 @@ def boundary_caption(found: queries.Boundaries, *, with_values: bool = True) -> 
     regso = dict(zip(found.areas["code"], found.areas["region_code"], strict=True))
     if regso.get("Skäggetorp") == SKAGGETORP_REGSO:
         text += " " + t("districtmap.skaggetorp_note")
+    shown, _ = found.shown()
+    if len(shown) < len(found.areas):
+        text += " " + t(
+            "districtmap.around_focus",
+            shown=fmt.number(len(shown), 0, lang()),
+            total=fmt.number(len(found.areas), 0, lang()),
+        )
     st.caption(text)
 
 
@@ -41,7 +48,7 @@ class ClickedArea:
 
 def indicator_map(code: str, *, key: str) -> ClickedArea | None:
     """The map of one indicator; returns the area the user clicked, if any."""
-    found = cached(queries.boundaries)
+    found = shared(queries.boundaries)
     if found is None:
         st.info(t("districtmap.no_boundaries"), icon=":material/map:")
         return None
@@ -54,6 +61,9 @@ def indicator_map(code: str, *, key: str) -> ClickedArea | None:
         return None
     year = st.selectbox(t("districtmap.year"), years, key=f"{key}_year")
     values = cached(queries.map_values, indicator=code, year=int(year))
+    areas, geojson = found.shown()
+    if len(areas) < len(found.areas):
+        values = values[values["code"].isin(set(areas["code"]))].reset_index(drop=True)
     higher = None if pd.isna(meta["higher_is_better"]) else bool(meta["higher_is_better"])
     unit = meta["unit"] if isinstance(meta["unit"], str) else None
     title = f"{meta['name']}, {year}"
@@ -61,7 +71,7 @@ def indicator_map(code: str, *, key: str) -> ClickedArea | None:
         charts.district_map,
         values[["code", "name", "value", "is_focus"]],
         key=("map", code, int(year)),
-        geojson=found.geojson,
+        geojson=geojson,
         title=title,
         unit=unit,
         higher_is_better=higher,
@@ -127,7 +137,7 @@ def indicator_map(code: str, *, key: str) -> ClickedArea | None:
 
 def no_map_message() -> None:
     """Why there is no map: no boundaries at all, or no values for any area that has one."""
-    if cached(queries.boundaries) is None:
+    if shared(queries.boundaries) is None:
         st.info(t("districtmap.no_boundaries"), icon=":material/map:")
     else:
         st.info(t("districtmap.no_values_any"), icon=":material/map:")
@@ -135,17 +145,18 @@ def no_map_message() -> None:
 
 def locator_map(*, key: str) -> None:
     """A small map of where the focus districts lie (nothing when there are no boundaries)."""
-    found = cached(queries.boundaries)
+    found = shared(queries.boundaries)
     if found is None or not found.areas["is_focus"].any():
         return
+    areas, geojson = found.shown()
     fig = figure(
         charts.locator_map,
-        found.areas[["code", "name", "is_focus"]],
+        areas[["code", "name", "is_focus"]],
         key=("locator", found.batch_id),
-        geojson=found.geojson,
+        geojson=geojson,
         title=t("districtmap.locator"),
         focus_label=t("districtmap.focus"),
         other_label=t("districtmap.other_areas"),
     )
-    chart(fig, key=key, alt=t("alt.locator_map", areas=len(found.areas)))
+    chart(fig, key=key, alt=t("alt.locator_map", areas=int((~areas["is_focus"]).sum())))
     boundary_caption(found, with_values=False)

@@ -18,7 +18,7 @@ import streamlit as st
 from segdash import i18n, queries
 from segdash.queries import Filters
 from segdash.store import Store
-from segdash.ui.data import cached
+from segdash.ui.data import cached, shared
 from segdash.ui.lang import LANG_KEY, lang, period_label, t
 
 T = TypeVar("T")
@@ -42,13 +42,13 @@ def url_values(param: str, options: Sequence[T], convert: Callable[[str], T] = s
 def sidebar_filters(store: Store) -> Filters:
     """Draw the sidebar's filters, keep them in the URL, and return them."""
     periods = cached(queries.periods)
-    master = cached(queries.master_data)
+    master = shared(queries.master_data)
 
     state = st.session_state
     if "f_period" not in state:  # first run of this session: start from the URL
         from_url = url_values(_URL_KEYS["period"], periods)
         state["f_period"] = from_url[0] if from_url else (periods[-1] if periods else None)
-        state["f_districts"] = url_values(_URL_KEYS["districts"], list(master.district_names))
+        state["f_districts"] = url_values(_URL_KEYS["districts"], master.action_districts)
         state["f_areas"] = url_values(_URL_KEYS["areas"], list(master.area_names), int)
         state["f_offices"] = url_values(_URL_KEYS["offices"], list(master.office_names))
     if state.get("f_period") not in periods:
@@ -65,7 +65,7 @@ def sidebar_filters(store: Store) -> Filters:
         )
         st.multiselect(
             t("filter.districts"),
-            list(master.district_names),
+            master.action_districts,
             key="f_districts",
             format_func=master.district_names.get,
             placeholder=t("filter.all"),

@@ -7,9 +7,10 @@ import re
 from collections.abc import Sequence
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from segdash import exports, fmt, queries
+from segdash import charts, exports, fmt, queries
 from segdash.queries import Filters
 from segdash.store import Store
 from segdash.ui.data import cached
@@ -80,7 +81,10 @@ def table(
     language = lang()
     for column, places in (decimals or {}).items():
         if column in shown:
-            shown[column] = fmt.numbers(shown[column], places, language)
+            # object, not pandas' str dtype, which checks every one of the texts
+            shown[column] = pd.Series(
+                fmt.numbers(shown[column], places, language), index=shown.index, dtype=object
+            )
     # An empty text cell is empty on screen (Streamlit would write a grey "None").
     for column in shown.columns:
         kind = shown[column].dtype
@@ -121,11 +125,34 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
     )
 
 
+class _Drawn(go.Figure):
+    """A figure handed to `st.plotly_chart` as the dict it was turned into once.
+
+    `st.plotly_chart` calls `Figure.to_dict()`, which deep-copies all of the figure's data, on
+    every draw; for a map that is every boundary's coordinates on every rerun. The figures here
+    are built once and shared, never changed (`ui.figure`), so their dict is made once too and
+    kept on the figure. Only `to_dict` is ever called on this object."""
+
+    def __init__(self, spec: dict) -> None:  # noqa: D107 - no plotly validation: already valid
+        object.__setattr__(self, "_spec", spec)
+
+    def to_dict(self) -> dict:  # type: ignore[override]
+        return self._spec
+
+
+def _drawable(figure: go.Figure) -> go.Figure:
+    spec = getattr(figure, "_segdash_spec", None)
+    if spec is None:
+        spec = charts.figure_spec(figure)
+        figure._segdash_spec = spec
+    return _Drawn(spec)
+
+
 def chart(figure, key: str, *, alt: str, **kwargs):
     """A plotly chart at full width, with the toolbar trimmed, and `alt`: one sentence that
     says what the chart shows, for screen readers (the table under it has the figures)."""
     return st.plotly_chart(
-        figure,
+        _drawable(figure),
         key=key,
         width="stretch",
         theme=None,
@@ -146,9 +173,17 @@ def wide_table(
     """A long frame as a table a reader can scan: one row per `index`, one column per value of
     `columns` (in `column_order` when given, else as they come); `fill_value` where a pair has
     no row (0 for counts; empty for measured values)."""
-    wide = frame.pivot_table(
-        index=index, columns=columns, values=values, sort=False, fill_value=fill_value
-    )
+    keys = frame[[index, columns]]
+    if keys.duplicated().any():
+        wide = frame.pivot_table(
+            index=index, columns=columns, values=values, sort=False, fill_value=fill_value
+        )
+    else:  # one row per pair, the usual case: a plain reshape, several times faster
+        wide = frame.set_index([index, columns])[values].unstack(columns)
+        wide = wide.reindex(index=pd.unique(frame[index]), columns=pd.unique(frame[columns]))
+        wide = wide.dropna(how="all").dropna(axis=1, how="all")  # as pivot_table does
+        if fill_value is not None:
+            wide = wide.fillna(fill_value)
     if column_order is not None:
         wide = wide.reindex(columns=[c for c in column_order if c in wide.columns])
     return wide.reset_index()
