@@ -91,4 +91,7 @@ ui.settings_warnings(who)
 ui.language_switch()
 ui.sync_url()
 ui.demo_banner(store)
-page.run()
+try:
+    page.run()
+finally:  # also when the page stops early (st.stop)
+    ui.settle_memory()

@@ -540,11 +540,15 @@ def _new_app(page: str, choice: Choice | None = None):
 
 
 def _clear_caches() -> None:
-    """Every cached query result and figure (the database handle is not a Streamlit cache)."""
+    """Every cached query result and figure, and the queries' own memo of the current run's
+    repeated questions (the database handle is not a cache)."""
     import streamlit as st
+
+    from segdash import queries
 
     st.cache_data.clear()
     st.cache_resource.clear()
+    queries.clear_memo()
 
 
 def time_trivial(reruns: int) -> dict:

@@ -191,23 +191,27 @@ area = (
 )
 
 compare = (*focus, domain.MUNICIPALITY)
-listed = ", ".join(names.get(d, d) for d in compare)
+compare_names = {d: names.get(d, d) for d in compare}  # small: a national file has thousands
+listed = ", ".join(compare_names.values())
 in_area = with_values[with_values["area_no"] == area]
 area_values = ui.cached(
     queries.indicator_values_of, codes=tuple(in_area["code"]), districts=compare, sex="T"
 )
+# One split and one reshape for all the area's indicators (a table per chart below them).
+per_indicator = {
+    code: frame[["district", "year", "value", "target"]]
+    for code, frame in area_values.groupby("indicator", sort=False)
+}
+wide = (
+    area_values.set_index(["indicator", "year", "district"])["value"]
+    .unstack("district")
+    .rename(columns=compare_names)
+)
 for indicator in in_area.itertuples():
-    values = area_values.loc[
-        area_values["indicator"] == indicator.code, ["district", "year", "value", "target"]
-    ]
-    if values.empty:
+    values = per_indicator.get(indicator.code)
+    if values is None or values.empty:
         continue
-    by_year = ui.wide_table(
-        values.assign(district=values["district"].map(names)),
-        index="year",
-        columns="district",
-        values="value",
-    )
+    by_year = wide.loc[indicator.code].dropna(how="all").dropna(axis=1, how="all").reset_index()
     ui.chart_with_table(
         ui.figure(
             charts.indicator_lines,
@@ -215,7 +219,7 @@ for indicator in in_area.itertuples():
             key=("districts", indicator.code, compare),
             title=indicator.name,
             unit=indicator.unit,
-            district_labels=names,
+            district_labels=compare_names,
             reference=domain.MUNICIPALITY,
             target_label=t("chart.target"),
         ),

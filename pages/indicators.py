@@ -121,7 +121,7 @@ shown_names = {d: district_names[d] for d in shown_districts if d in district_na
 
 st.header(t("indicators.over_years"))
 by_year = ui.wide_table(
-    chosen.assign(district=chosen["district"].map(district_names)),
+    chosen.assign(district=chosen["district"].map(shown_names)),
     index="year",
     columns="district",
     values="value",
@@ -158,7 +158,7 @@ ui.chart(
     key="indicator_latest",
     alt=t("alt.latest_vs_target", indicator=meta["name"]),
 )
-latest = latest.assign(district_label=latest["district"].map(district_names))
+latest = latest.assign(district_label=latest["district"].map(shown_names))
 latest_columns = {
     "district_label": t("col.district"),
     "year": t("col.year"),
@@ -179,7 +179,7 @@ st.caption(
     )
 )
 table = values.assign(
-    district_label=values["district"].map(district_names),
+    district_label=values["district"].map(shown_names),
     sex_label=values["sex"].map({s: t(f"sex.{s}") for s in sexes}),
 )
 value_columns = {

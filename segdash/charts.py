@@ -317,7 +317,8 @@ def indicator_lines(
             others += 1
         common = dict(legendgroup=district, meta=district, hovertemplate=hover)
         lines.append(
-            go.Scatter(
+            dict(  # a plain dict: plotly checks it once, in the figure
+                type="scatter",
                 x=years,
                 y=_number_or_none(rows["value"]),
                 name=label,
@@ -331,7 +332,8 @@ def indicator_lines(
         with_target = rows["target"].dropna()
         if not with_target.empty:
             targets.append(
-                go.Scatter(
+                dict(
+                    type="scatter",
                     x=[int(y) for y in with_target.index],
                     y=with_target.astype(float).tolist(),
                     name=f"{plain(target_label)} {label}",

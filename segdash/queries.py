@@ -8,15 +8,21 @@ Filter values always go in as parameters; an empty filter means "all".
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cached_property
+from typing import TypeVar
 
 import orjson
 import pandas as pd
 
 from segdash import domain
 from segdash.store import SYSTEM_BATCH_ID, Store
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,13 +69,46 @@ def periods(store: Store) -> list[str]:
     return sorted(found, key=domain.period_sort_key)
 
 
+# A page's figures ask for the same actions several times in one run (the key figures, the
+# status by area and by office, the changes since the previous follow-up): within one data
+# revision the query runs once per process and each caller gets its own copy.
+_MEMO: OrderedDict[tuple, object] = OrderedDict()
+_MEMO_SIZE = 64
+_MEMO_LOCK = threading.Lock()
+
+
+def _memoised(store: Store, key: tuple, compute: Callable[[], T]) -> T:
+    full = (store.path, store.revision(), *key)
+    with _MEMO_LOCK:
+        found = _MEMO.get(full)
+        if found is not None:
+            _MEMO.move_to_end(full)
+    if found is None:
+        found = compute()
+        with _MEMO_LOCK:
+            _MEMO[full] = found
+            while len(_MEMO) > _MEMO_SIZE:
+                _MEMO.popitem(last=False)
+    return found.copy()  # type: ignore[attr-defined] - DataFrame or list
+
+
+def clear_memo() -> None:
+    """Forget every memoised result (the benchmarks' cold runs start from nothing)."""
+    with _MEMO_LOCK:
+        _MEMO.clear()
+
+
 def plan_years(store: Store) -> list[int]:
-    return [
-        int(y)
-        for y in store.df("SELECT DISTINCT plan_year FROM current_action ORDER BY plan_year")[
-            "plan_year"
-        ]
-    ]
+    return _memoised(
+        store,
+        ("plan_years",),
+        lambda: [
+            int(y)
+            for y in store.df("SELECT DISTINCT plan_year FROM current_action ORDER BY plan_year")[
+                "plan_year"
+            ]
+        ],
+    )
 
 
 def previous_period(all_periods: list[str], period: str) -> str | None:
@@ -225,14 +264,18 @@ def action_status(store: Store, filters: Filters, period: str | None = None) -> 
     plan_year = domain.plan_in_force(plan_years(store), period)
     if plan_year is None:
         return pd.DataFrame(columns=_COLUMNS)
-    cur = store.read()
-    try:
-        frame = cur.execute(_ACTION_STATUS_SQL, _params(filters, period, plan_year)).df()
-    finally:
-        cur.close()
-    for column in ("partner_offices", "districts"):
-        frame[column] = frame[column].map(list)
-    return sort_actions(frame)
+
+    def compute() -> pd.DataFrame:
+        cur = store.read()
+        try:
+            frame = cur.execute(_ACTION_STATUS_SQL, _params(filters, period, plan_year)).df()
+        finally:
+            cur.close()
+        for column in ("partner_offices", "districts"):
+            frame[column] = frame[column].map(list)
+        return sort_actions(frame)
+
+    return _memoised(store, ("action_status", filters, period, plan_year), compute)
 
 
 def status_counts(frame: pd.DataFrame) -> pd.DataFrame:
@@ -587,6 +630,10 @@ def indicator_trends(store: Store, district: str) -> pd.DataFrame:
     `improving` is True/False by the indicator's direction, None when unchanged, unknown
     direction, or fewer than two values.
     """
+    return _memoised(store, ("indicator_trends", district), lambda: _trends(store, district))
+
+
+def _trends(store: Store, district: str) -> pd.DataFrame:
     frame = store.df(
         """WITH s AS (
                SELECT indicator_code, district_code, last_year, last_value, last_target,

@@ -20,6 +20,7 @@ from segdash.ui.data import (
     figure,
     get_store,
     refresh_revision,
+    settle_memory,
     shared,
 )
 from segdash.ui.lang import (
@@ -101,6 +102,7 @@ __all__ = [
     "require_follow_up",
     "set_page_param",
     "settings_warnings",
+    "settle_memory",
     "shared",
     "sidebar_filters",
     "sign_in_box",
