@@ -324,8 +324,7 @@ def test_indicator_page_compares_with_the_areas_nearest_in_value(demo_db):
         nearest = sorted(candidates, key=lambda c: (abs(latest[c] - latest[focus]), c))[:2]
         expected_areas |= set(nearest)
         listed = ", ".join(
-            f"{names[c]} ({abs(latest[c] - latest[focus]):.1f})".replace(".", ",")
-            for c in nearest
+            f"{names[c]} ({abs(latest[c] - latest[focus]):.1f})".replace(".", ",") for c in nearest
         )
         expected_lines.append(f"Närmast {focus} i senaste värde: {listed}.")
     captions = [plain(c.value) for c in at.caption]
