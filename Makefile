@@ -44,6 +44,8 @@ audit:
 
 bench: $(BIN)/.installed
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_import.py --national
+	$(BIN)/python benchmarks/bench_pages.py --scale municipality,large,national
 
 demo-data: $(BIN)/.installed
 	$(BIN)/python -m segdash.demo

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from segdash import domain
 from segdash.domain import EXAMPLE_SOURCE
 from segdash.importer import UploadedFile
+from segdash.importer.reader import _UTF8_SEQUENCE as UTF8_SEQUENCE
 from segdash.store import Store
 
 SHEETS = [
@@ -426,7 +427,13 @@ def valid_csv_files(draw, kinds=("followup", "values")):
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=end)
     writer.writerows([header, *([("" if c is None else c) for c in row] for row in body)])
     encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
-    return UploadedFile(f"{name}.csv", buffer.getvalue().encode(encoding)), stored
+    data = buffer.getvalue().encode(encoding)
+    if encoding == "cp1252" and UTF8_SEQUENCE.search(data):
+        # Windows-1252 bytes that also spell UTF-8 ("Ä€" is the bytes of "Ā") are read as
+        # UTF-8, as the reader must for a UTF-8 file with a few stray bytes: no reader can tell
+        # the two apart. Such text is saved as UTF-8 here.
+        data = buffer.getvalue().encode("utf-8")
+    return UploadedFile(f"{name}.csv", data), stored
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])

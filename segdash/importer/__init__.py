@@ -5,9 +5,12 @@ The CLI, the upload page and the demo data all come through `check_files` and `i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -21,7 +24,7 @@ from segdash.importer.issues import ERROR, WARNING, FileRejected, Issue, IssueGr
 from segdash.importer.options import ImportOptions
 from segdash.importer.reader import TEXT_SUFFIXES, read_sheets, too_big_to_read
 from segdash.importer.spec import norm_name
-from segdash.importer.tables import Table, recognise
+from segdash.importer.tables import Table, as_cells, first_seen, recognise
 from segdash.importer.values import cell_text
 from segdash.store import Store
 
@@ -53,8 +56,8 @@ class UploadedFile:
     data: bytes
     options: ImportOptions = field(default_factory=ImportOptions)  # the mapping step's choices
 
-    @property
-    def sha256(self) -> str:
+    @functools.cached_property
+    def sha256(self) -> str:  # once: a national file is tens of MB, and checked in a child
         return hashlib.sha256(self.data).hexdigest()
 
     @property
@@ -131,6 +134,8 @@ class CheckResult:
     error_count: int = -1  # every error found, kept or not (-1: count `issues`)
     warning_count: int = -1
     groups: list[IssueGroup] | None = None  # the grouped report of all issues
+    # Seconds per stage of the check and import, for the benchmarks (see `_Stages`).
+    timings: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.groups is None:
@@ -229,8 +234,10 @@ def _check_files(
     limits = limits or settings().limits
     if not files:
         return CheckResult([], [Issue(ERROR, "Ingen fil att importera.")])
+    started = time.perf_counter()
     earlier = {f.sha256: store.find_batch_by_sha256(f.sha256) for f in files}
     reference = store.reference_data()
+    looked_up = time.perf_counter()
     try:
         result = isolated.run(
             lambda report: _check_offline(files, earlier, reference, limits, report, is_demo),
@@ -246,6 +253,14 @@ def _check_files(
             message = too_big_to_read(sheet, limits.check_memory_bytes)
             return CheckResult([], [Issue(ERROR, message, file)])
         return CheckResult([], [Issue(ERROR, too_big_message(limits.check_memory_bytes))])
+    # The child's own stages are in `timings`; the rest of its time is starting it, sending
+    # the result back, and the little it does outside those stages.
+    took = time.perf_counter() - looked_up
+    result.timings = {
+        "reference data": looked_up - started,
+        "child process": took - sum(result.timings.values()),
+        **result.timings,
+    }
     for check in result.files:
         if check.layouts:
             check.matching_profiles = _matching_profiles(store, check.signatures)
@@ -280,6 +295,7 @@ def _check_offline(
     is_demo: bool,
 ) -> CheckResult:
     """Read and check the files against the reference data: no database (runs in the child)."""
+    stage = _Stages()
     issues: list[Issue] = []
     checks: list[FileCheck] = []
     tables: list[tuple[FileCheck, Table]] = []
@@ -302,13 +318,14 @@ def _check_offline(
             issues.append(_already_imported_issue(name, earlier))
             continue
         if geodata.is_boundary_file(upload.data, name):
-            tables.extend(
-                (check, table) for table in _boundary_tables(upload, check, limits, issues)
-            )
+            with stage("read"):
+                found = _boundary_tables(upload, check, limits, issues)
+            tables.extend((check, table) for table in found)
             continue
         isolated.note((name, ""))  # reading this file (the workbook as a whole, so far)
         try:
-            sheets = read_sheets(upload.data, name, limits)
+            with stage("read"):
+                sheets = read_sheets(upload.data, name, limits)
         except FileRejected as rejected:
             issues.append(Issue(ERROR, rejected.message, name))
             continue
@@ -316,14 +333,15 @@ def _check_offline(
             isolated.note(None)
         is_csv = PurePath(name).suffix.lower() in TEXT_SUFFIXES or not upload.data.startswith(b"PK")
         check.sheet_names = [sheet.name for sheet in sheets]
-        found, found_issues = recognise(sheets, name, is_csv, upload.options)
-        form = check.form = read_form_info(sheets)
+        with stage("recognise"):
+            found, found_issues = recognise(sheets, name, is_csv, upload.options)
+            form = check.form = read_form_info(sheets)
+            check.layouts = [_layout(table) for table in found if table.signature]
         for table in found:
             if form is not None and table.spec is spec.FOLLOWUP:
                 table.form = form
         issues.extend(found_issues)
         issues.extend(_unused_columns(upload.options, found, name))
-        check.layouts = [_layout(table) for table in found if table.signature]
         if not found and not any(i.is_error for i in found_issues):
             issues.append(
                 Issue(
@@ -335,11 +353,13 @@ def _check_offline(
         tables.extend((check, table) for table in found)
 
     report(0.5, "Kontrollerar raderna …")
-    ctx = normalise.Context(reference, is_demo=is_demo)
+    with stage("check rows"):
+        ctx = normalise.Context(reference, is_demo=is_demo)
     ordered = sorted(tables, key=lambda ft: spec.PROCESSING_ORDER.index(ft[1].spec.kind))
     for n, (check, table) in enumerate(ordered):
         report(0.5 + 0.5 * n / max(len(ordered), 1), f"Kontrollerar {table.sheet} i {check.name} …")
-        frame, table_issues = normalise.NORMALISERS[table.spec.kind](table, ctx)
+        with stage("check rows"):
+            frame, table_issues = normalise.NORMALISERS[table.spec.kind](table, ctx)
         issues.extend(table_issues)
         target = normalise.TABLE_FOR_KIND[table.spec.kind]
         if target in check.frames:
@@ -372,7 +392,25 @@ def _check_offline(
             )
             issues.append(Issue(ERROR, message, check.name))
     report(1.0, "Klart.")
-    return CheckResult(checks, _in_file_order(issues, [c.name for c in checks]))
+    with stage("report"):
+        result = CheckResult(checks, _in_file_order(issues, [c.name for c in checks]))
+    result.timings = stage.seconds
+    return result
+
+
+class _Stages:
+    """Seconds per stage of a check, summed over its files and tables: `with stage("read"):`."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
 
 
 def _boundary_tables(
@@ -424,14 +462,16 @@ MAX_CHOICES = 50
 
 def _layout(table: Table) -> Layout:
     columns = [k for k in table.frame.columns if k != "_row"]
-    sample = table.frame.head(8)[columns].rename(columns=table.headers | table.extras)
+    sample = as_cells(table.frame.head(8)[columns]).rename(columns=table.headers | table.extras)
     sample = sample.map(lambda v: cell_text(v) or "")  # shown as text, never parsed
     sample.columns = _unique(list(sample.columns))
     order = [h for h in _unique([header for header, _ in table.roles]) if h in sample.columns]
     sample = sample[order + [c for c in sample.columns if c not in order]]  # as the file has them
     choices = {}
     for key, header in table.extras.items():
-        values = table.frame[key].dropna().map(cell_text).drop_duplicates()
+        seen = first_seen(table.frame[key])
+        cells = table.frame[key].dropna() if seen is None else pd.Series(seen, dtype=object)
+        values = cells.map(cell_text).drop_duplicates()
         if 1 < len(values) <= MAX_CHOICES:
             choices[header] = values.tolist()
     period_headers = tuple(table.headers[key] for key in table.period_columns)
@@ -512,6 +552,7 @@ def import_files(
             return ImportResult("refused", check)
         if not check.new_files:
             return ImportResult("already_imported", check)
+        started = time.perf_counter()
         batch_ids = [
             store.insert_batch(
                 cur,
@@ -519,11 +560,12 @@ def import_files(
                 file_name=f.name,
                 sha256=f.sha256,
                 imported_by=imported_by,
-                frames=f.frames,
+                frames={table: _for_writing(frame) for table, frame in f.frames.items()},
                 is_demo=is_demo,
             )
             for f in check.new_files
         ]
+        check.timings["write rows"] = time.perf_counter() - started
         result = ImportResult("imported", check, batch_ids)
         for f in check.new_files:
             if f.options.save_as:
@@ -531,6 +573,25 @@ def import_files(
         return result
 
     return store.write(check_and_load)
+
+
+def _for_writing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns of text held as codes (a Categorical, see normalise) as pyarrow dictionaries,
+    which DuckDB reads faster: 2 000 000 indicator values are written in a fifth less time."""
+    import pyarrow as pa
+
+    columns = {}
+    for key in frame:
+        if not isinstance(frame[key].dtype, pd.CategoricalDtype):
+            continue
+        try:
+            texts = pa.array(frame[key].cat.categories.to_numpy(dtype=object), pa.string())
+        except (pa.ArrowException, TypeError):  # codes of something else than text
+            continue
+        codes = frame[key].cat.codes.to_numpy()
+        array = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), texts)
+        columns[key] = pd.Series(pd.arrays.ArrowExtensionArray(array), index=frame.index)
+    return frame.assign(**columns) if columns else frame
 
 
 def save_profile(store: Store, cur, check: FileCheck, saved_by: str) -> int:

@@ -1,9 +1,12 @@
 """Checking each recognised table cell by cell and turning it into rows for the database.
 
 Work is done per distinct value where possible (codes, years), so a sheet of hundreds of
-thousands of rows costs little more than its few thousand distinct values. Every problem
-becomes an Issue; a table with errors still yields its good rows so that all errors of a file
-are found in one pass (the caller writes nothing when any error exists).
+thousands of rows costs little more than its few thousand distinct values. A plain CSV's
+indicator values come as codes of their distinct texts (Categoricals, see tables.cells), and
+checked indicator values leave as codes too: a national file of millions of rows never has a
+Python object per cell. Every problem becomes an Issue; a table with errors still yields its
+good rows so that all errors of a file are found in one pass (the caller writes nothing when
+any error exists).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from segdash.importer import spec
 from segdash.importer.issues import ERROR, WARNING, Issue, row_ranges, show_value
 from segdash.importer.options import ImportOptions, named_part, per_year_label
 from segdash.importer.spec import norm_name
-from segdash.importer.tables import VALUE_HEADER_NAMES, Table
+from segdash.importer.tables import VALUE_HEADER_NAMES, Table, as_cells, cells, distinct, first_seen
 from segdash.importer.values import (
     CodeMatcher,
     IndicatorMatcher,
@@ -130,6 +133,7 @@ class Context:
         region_code = code or leading
         display = rest or name or region_code or ""
         key = display
+        known = key in self.districts
         self.districts[key] = (display, "jämförelse")
         if region_code:
             self.region_codes.setdefault(norm_code(region_code), key)
@@ -141,7 +145,10 @@ class Context:
                 "region_code": region_code,
             }
         )
-        self._rebuild_districts()
+        if known:
+            self._rebuild_districts()
+        else:  # a national file adds thousands: one at a time, not the whole list each time
+            self.district_matcher.add(key, display, (key,))
         return key
 
 
@@ -167,10 +174,12 @@ DISTRICT_TYPE_MATCHER = CodeMatcher(
 
 
 class _Checker:
-    """Collects issues for one table and converts its columns."""
+    """Collects issues for one table and converts its columns; with `codes`, a column the
+    table lacks is an empty one of codes (a Categorical), not a Python None per row."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, codes: bool = False) -> None:
         self.table = table
+        self.codes = codes
         self.frame = table.frame
         self.issues: list[Issue] = []
         self.bad = np.zeros(len(self.frame), dtype=bool)  # rows with an error
@@ -199,6 +208,8 @@ class _Checker:
     def raw(self, key: str) -> pd.Series:
         if key in self.frame:
             return self.frame[key]
+        if self.codes:
+            return _coded(np.full(len(self.frame), -1), [])
         return pd.Series([None] * len(self.frame), dtype=object)
 
     def require(self, key: str) -> np.ndarray:
@@ -207,19 +218,19 @@ class _Checker:
         self.error(missing, key, f"Värde saknas i den obligatoriska kolumnen {label}.")
         return ~missing
 
-    def by_value(
+    def converted(
         self,
         key: str,
         convert: Callable[[object], object],
         message: Callable[[object], str],
         required: bool = False,
-    ) -> pd.Series:
-        """Convert each distinct value once; a ValueError or None result is an error."""
+    ) -> tuple[np.ndarray, list[object]]:
+        """Each row's number among the column's distinct values (-1: blank) and each distinct
+        value converted once; a ValueError or None result is an error on its rows."""
         raw = self.raw(key)
         if required:
             self.require(key)
-        # factorize keeps 2021 and "2021" apart (as a dict would not), and works at C speed.
-        labels, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+        labels, uniques = distinct(raw)
         converted: list[object] = []
         failed: list[int] = []
         for n, value in enumerate(uniques):
@@ -230,36 +241,74 @@ class _Checker:
             if result is None:
                 failed.append(n)
             converted.append(result)
-        table = np.empty(len(converted) + 1, dtype=object)  # the last slot: blank cells
-        table[: len(converted)] = converted
-        out = pd.Series(table[labels], index=raw.index, dtype=object)
         if failed:
             self.error(np.isin(labels, failed), key, message, raw)
-        return out
+        return labels, converted
+
+    def by_value(
+        self,
+        key: str,
+        convert: Callable[[object], object],
+        message: Callable[[object], str],
+        required: bool = False,
+    ) -> pd.Series:
+        """Convert each distinct value once; a ValueError or None result is an error."""
+        labels, converted = self.converted(key, convert, message, required)
+        table = np.empty(len(converted) + 1, dtype=object)  # the last slot: blank cells
+        table[: len(converted)] = converted
+        return pd.Series(table[labels], index=self.raw(key).index, dtype=object)
+
+    def coded(
+        self,
+        key: str,
+        convert: Callable[[object], object],
+        message: Callable[[object], str],
+        required: bool = False,
+        blank: object = None,
+    ) -> pd.Series:
+        """`by_value` as codes of the converted values (a Categorical: millions of rows, a few
+        thousand distinct values); blank cells and errors hold `blank`."""
+        return _coded(*self.converted(key, convert, message, required), blank)
 
     def text(self, key: str, required: bool = False) -> pd.Series:
         raw = self.raw(key)
         if required:
             self.require(key)
+        if isinstance(raw.dtype, pd.CategoricalDtype):  # text: each distinct one once
+            labels, uniques = distinct(raw)
+            table = np.empty(len(uniques) + 1, dtype=object)
+            table[: len(uniques)] = [cell_text(value) for value in uniques]
+            return pd.Series(table[labels], index=raw.index, dtype=object)
         return raw.map(cell_text, na_action="ignore").astype(object).where(raw.notna(), None)
+
+    def coded_text(self, key: str) -> pd.Series:
+        """`text` as codes of the distinct texts."""
+        raw = self.raw(key)
+        if isinstance(raw.dtype, pd.CategoricalDtype):
+            labels, uniques = distinct(raw)
+            return _coded(labels, [cell_text(value) for value in uniques])
+        # A cell is text by its type (True is "ja", 1 is "1"): one by one, then as codes.
+        labels, uniques = pd.factorize(self.text(key).to_numpy(dtype=object))
+        return _coded(labels, list(uniques))
 
     def number(self, key: str, low: float | None = None, high: float | None = None) -> pd.Series:
         raw = self.raw(key)
-        fast = pd.to_numeric(
-            raw.where(raw.map(type, na_action="ignore").isin([int, float])), errors="coerce"
-        )
-        slow = raw.notna() & fast.isna()
-        out = fast.astype(float)
-        bad: list[int] = []
-        for pos in np.flatnonzero(slow.to_numpy()):
-            try:
-                number = parse_number(raw.iloc[pos])
-            except ValueError:
-                bad.append(pos)
-                continue
-            out.iloc[pos] = np.nan if number is None else number
+        if isinstance(raw.dtype, pd.CategoricalDtype):  # text: each distinct one once
+            labels, uniques = distinct(raw)
+            numbers, no_number = _numbers(uniques)
+            out = pd.Series(np.append(numbers, np.nan)[labels], index=raw.index)
+            bad = np.flatnonzero(np.append(no_number, False)[labels])
+        else:
+            values = _real_numbers(raw)
+            slow = np.flatnonzero(raw.notna().to_numpy() & np.isnan(values))
+            # Cells that are no int or float (text, True, dates), each distinct one once.
+            labels, uniques = pd.factorize(raw.to_numpy(dtype=object)[slow])
+            numbers, no_number = _numbers(np.asarray(uniques, dtype=object))
+            values[slow] = numbers[labels]
+            bad = slow[no_number[labels]]
+            out = pd.Series(values, index=raw.index)
         label = self.table.header(key)
-        self.error(bad, key, lambda v: f"”{show_value(v)}” är inget tal ({label}).", raw)
+        self.error(bad.tolist(), key, lambda v: f"”{show_value(v)}” är inget tal ({label}).", raw)
         if low is not None or high is not None:
             outside = ((out < low) | (out > high)).to_numpy()
             self.error(
@@ -307,6 +356,83 @@ class _Checker:
     def result(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
         """The good rows, and the issues once each (a wide sheet repeats a bad cell per year)."""
         return self.good(frame), list(dict.fromkeys(self.issues))
+
+
+def _coded(labels: np.ndarray, values: list[object], blank: object = None) -> pd.Series:
+    """The column whose row i holds values[labels[i]] (`blank` where the label is -1 or the
+    value None), as codes: a Categorical of its distinct values."""
+    table = np.empty(len(values) + 1, dtype=object)
+    table[: len(values)] = values
+    table[np.equal(table, None)] = blank
+    codes, categories = pd.factorize(table, use_na_sentinel=True)
+    return pd.Series(
+        pd.Categorical.from_codes(codes[labels], categories=pd.Index(categories, dtype=object))
+    )
+
+
+def _constant(value: object, rows: int) -> pd.Series:
+    """`rows` rows holding `value`, as codes."""
+    return _coded(np.zeros(rows, dtype=np.int64), [value])
+
+
+def _objects(frame: pd.DataFrame) -> pd.DataFrame:
+    """Columns held as codes or nullable integers as plain objects, None where missing: the
+    form the rare row-by-row paths (collisions, sub-year periods) were written for."""
+    columns = {}
+    for key in frame:
+        column = frame[key]
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            column = pd.Series(cells(column), index=frame.index, dtype=object)
+        elif isinstance(column.dtype, pd.Int64Dtype):
+            column = column.astype(object).where(column.notna(), None)
+        columns[key] = column
+    return pd.DataFrame(columns, index=frame.index)
+
+
+def _real_numbers(column: pd.Series) -> np.ndarray:
+    """The cells that are an int or a float (not True, not text) as floats, NaN elsewhere."""
+    cells = column.to_numpy(dtype=object)
+    types = np.fromiter(map(type, cells), dtype=object, count=len(cells))
+    real = (types == float) | (types == int)  # noqa: E721 - element-wise, as in tables
+    values = np.full(len(cells), np.nan)
+    try:
+        values[real] = cells[real].astype(float)
+    except OverflowError:  # an int too big for a float, as pandas reads it
+        return pd.to_numeric(column.where(real), errors="coerce").to_numpy(dtype=float)
+    return values
+
+
+_PLAIN_NUMBER = r"^-?[0-9]{1,15}([.,][0-9]{1,15})?$"
+
+
+def _numbers(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each of these distinct cells as `parse_number` reads it (NaN for blank), and which are
+    no numbers. Text that is plainly a number (digits, at most one decimal point or comma) is
+    converted by pyarrow in one go, exactly as `float` would; the rest one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    numbers = np.full(len(values), np.nan)
+    bad = np.zeros(len(values), dtype=bool)
+    rest = np.ones(len(values), dtype=bool)
+    try:
+        text = pa.array(values, type=pa.string())
+    except (pa.ArrowException, TypeError):  # cells that are no text: one by one
+        text = None
+    if text is not None and len(text):
+        plain = pc.fill_null(pc.match_substring_regex(text, _PLAIN_NUMBER), False)
+        positions = np.flatnonzero(plain.to_numpy(zero_copy_only=False))
+        dotted = pc.replace_substring(text.take(positions), ",", ".")
+        numbers[positions] = pc.cast(dotted, pa.float64()).to_numpy(zero_copy_only=False)
+        rest[positions] = False
+    for n in np.flatnonzero(rest):
+        try:
+            number = parse_number(values[n])
+        except ValueError:
+            bad[n] = True
+            continue
+        numbers[n] = np.nan if number is None else number
+    return numbers, bad
 
 
 def _year_or_date(value: object) -> str | None:
@@ -789,7 +915,7 @@ def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Iss
         return _empty_values(), issues
     table, area_issues = _drop_rows_without_area(table)
     issues += area_issues
-    ck = _Checker(table)
+    ck = _Checker(table, codes=True)
 
     # The indicator: a column, the one given for the file, or the value column's own name.
     indicator, indicator_issue = _indicator_codes(ck, table, ctx, options)
@@ -799,20 +925,20 @@ def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Iss
     districts = _district_codes(ck, table, ctx, options)
     # Periods: a year, or a part of one that --per-year makes a year of.
     periods = _periods(ck, table)
-    sex = ck.code("sex", SEX_MATCHER)
+    sex = ck.coded("sex", SEX_MATCHER.match, SEX_MATCHER.unknown_message, blank="T")
     raw_value = ck.raw("value")
     markers = _markers(raw_value)
-    ck.frame = ck.frame.assign(value=raw_value.where(markers.isna(), None))
+    ck.frame = ck.frame.assign(value=_blank_where(raw_value, markers.notna().to_numpy()))
     out = pd.DataFrame(
         {
             "indicator_code": indicator,
             "district_code": districts,
             "period": periods,
-            "sex": sex.where(sex.notna(), "T"),
+            "sex": sex,
             "value": ck.number("value"),
             "target": ck.number("target"),
-            "source": ck.text("source"),
-            "marker": markers.astype(object).where(markers.notna(), None),
+            "source": ck.coded_text("source"),
+            "marker": markers,
         }
     )
     _collisions(ck, out, table)
@@ -830,15 +956,29 @@ def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Iss
 
 
 def _markers(column: pd.Series) -> pd.Series:
-    """Each cell's missing-value marker ('..', 'NA', …) or NaN; only text cells can be one."""
-    types = np.fromiter(map(type, column.to_numpy(dtype=object)), dtype=object, count=len(column))
-    is_text = types == str  # noqa: E721 - element-wise: an array of types against the type
-    markers = pd.Series(np.nan, index=column.index, dtype=object)
-    if is_text.any():
-        text = column[is_text]
-        found = {v: missing_marker(v) for v in text.unique()}
-        markers[is_text] = text.map(found)
-    return markers
+    """Each cell's missing-value marker ('..', 'NA', …) or missing, as codes; only text cells
+    can be one, so distinct values that factorize merges (1, 1.0, True) are none."""
+    labels, uniques = distinct(column)
+    return _coded(labels, [missing_marker(value) for value in uniques])
+
+
+def _blank_where(column: pd.Series, mask: np.ndarray) -> pd.Series:
+    """The column with the cells under `mask` blank."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        codes = np.where(mask, -1, column.cat.codes.to_numpy())
+        return pd.Series(pd.Categorical.from_codes(codes, dtype=column.dtype), index=column.index)
+    return column.where(~mask, None)
+
+
+def _per_distinct(column: pd.Series, convert: Callable[[object], object]) -> pd.Series:
+    """`convert` of each cell (blank ones stay missing), once per distinct value of a column
+    read as codes; for other columns cell by cell (a cell's type matters: True is not 1)."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return column.map(convert, na_action="ignore")
+    labels, uniques = distinct(column)
+    table = np.empty(len(uniques) + 1, dtype=object)
+    table[: len(uniques)] = [convert(value) for value in uniques]
+    return pd.Series(table[labels], index=column.index, dtype=object)
 
 
 def _apply_where(table: Table, options: ImportOptions) -> tuple[Table, list[Issue]]:
@@ -866,10 +1006,13 @@ def _apply_where(table: Table, options: ImportOptions) -> tuple[Table, list[Issu
                 )
             )
             continue
-        cells = frame[key].map(_where_key, na_action="ignore")
-        hit = (cells == _where_key(wanted)).to_numpy()
+        keys = _per_distinct(frame[key], _where_key)
+        hit = (keys == _where_key(wanted)).to_numpy()
         if not hit.any():
-            present = list(dict.fromkeys(cell_text(v) for v in frame[key].dropna()))
+            seen = first_seen(frame[key])
+            present = list(
+                dict.fromkeys(cell_text(v) for v in (frame[key].dropna() if seen is None else seen))
+            )
             shown = ", ".join(present[:12]) + (" …" if len(present) > 12 else "")
             issues.append(
                 table.issue(
@@ -897,7 +1040,7 @@ def _apply_where(table: Table, options: ImportOptions) -> tuple[Table, list[Issu
 
 
 def _numeric_column(column: pd.Series) -> bool:
-    values = column.dropna()
+    values = pd.Series(cells(column), dtype=object).dropna()
     return not values.empty and bool(values.head(200).map(reads_as_number).all())
 
 
@@ -942,7 +1085,7 @@ def _periods(ck: _Checker, table: Table) -> pd.Series:
             period = parse_stat_period(value)
             return None if period is None else period.code
 
-        codes = ck.by_value(
+        labels, converted = ck.converted(
             "year",
             code,
             lambda v: (
@@ -951,6 +1094,8 @@ def _periods(ck: _Checker, table: Table) -> pd.Series:
             ),
             True,
         )
+        per_value = [np.nan if c is None else c for c in converted]
+        codes = pd.Series(np.array([*per_value, np.nan], dtype=float)[labels])
     numbers = pd.to_numeric(codes, errors="coerce")
     kind_no = (numbers % 1000) // 100
     six = (kind_no == _KIND_N).to_numpy()
@@ -972,7 +1117,7 @@ def _periods(ck: _Checker, table: Table) -> pd.Series:
                 f"{'kvartal' if as_quarters else 'månad'} med sex siffror.",
             )
         )
-    return numbers.astype("Int64").astype(object).where(numbers.notna(), None)
+    return numbers.astype("Int64")
 
 
 _KIND_Q = StatPeriod(2000, "K", 1).code // 100 % 10
@@ -987,7 +1132,9 @@ def _indicator_codes(
     if "indicator" in ck.frame and options.indicator:
         # A measure column with one value (JSON-stat's ContentsCode, PX-Web's measure): the
         # indicator the analyst names is what it is.
-        named = list(dict.fromkeys(cell_text(v) for v in ck.frame["indicator"].dropna()))
+        seen = first_seen(ck.frame["indicator"])
+        column = ck.frame["indicator"].dropna() if seen is None else seen
+        named = list(dict.fromkeys(cell_text(v) for v in column))
         header = table.header("indicator")
         if len(named) > 1:
             shown = ", ".join(f"”{v}”" for v in named[:5]) + (" …" if len(named) > 5 else "")
@@ -1015,13 +1162,13 @@ def _indicator_codes(
                     key="indicator",
                 )
             )
-        return pd.Series([code] * n, dtype=object), None
+        return _constant(code, n), None
     if "indicator" in ck.frame:
 
         def unknown(value: object) -> str:
             return ctx.indicator_matcher.unknown_message(value) + _MUST_EXIST
 
-        codes = ck.by_value("indicator", ctx.indicator_matcher.match, unknown, True)
+        codes = ck.coded("indicator", ctx.indicator_matcher.match, unknown, True)
         # One root cause, one line in the grouped report.
         ck.issues = [
             replace(i, group="Okänd indikator." + _MUST_EXIST)
@@ -1039,7 +1186,7 @@ def _indicator_codes(
                 + ctx.indicator_matcher.unknown_message(options.indicator)
                 + _MUST_EXIST,
             )
-        return pd.Series([code] * n, dtype=object), None
+        return _constant(code, n), None
     named = ctx.indicator_matcher.match(table.header("value"))
     if named is not None and "value" in table.headers:
         ck.issues.append(
@@ -1050,7 +1197,7 @@ def _indicator_codes(
                 key="value",
             )
         )
-        return pd.Series([named] * n, dtype=object), None
+        return _constant(named, n), None
     return pd.Series([None] * n, dtype=object), table.issue(
         ERROR,
         "Bladet har ingen kolumn för indikator. Ange vilken indikator värdena gäller med "
@@ -1062,34 +1209,29 @@ def _indicator_codes(
 def _district_codes(ck: _Checker, table: Table, ctx: Context, options: ImportOptions) -> pd.Series:
     """Areas by official code, then by name; unknown ones refused or added (--add-districts)."""
     frame = ck.frame
-    names = (
-        frame["district"] if "district" in frame else pd.Series([None] * len(frame), dtype=object)
-    )
-    codes = (
-        frame["district_code"]
-        if "district_code" in frame
-        else pd.Series([None] * len(frame), dtype=object)
-    )
+    names, codes = ck.raw("district"), ck.raw("district_code")
     key = "district" if "district" in frame else "district_code"
-    # Work per distinct (code, name): a national file has millions of rows, thousands of areas.
-    pair_key = (
-        codes.astype(object).fillna("").map(str) + "\x1f" + names.astype(object).fillna("").map(str)
-    )
-    labels, uniques = pd.factorize(pair_key)
-    first = pd.Series(range(len(labels))).groupby(labels).first().to_numpy()
+    # Work per distinct (code, name) as written: a national file has millions of rows,
+    # thousands of areas.
+    code_labels, code_count = _as_written(codes)
+    name_labels, name_count = _as_written(names)
+    labels, _ = pd.factorize((code_labels + 1) * (name_count + 1) + (name_labels + 1))
+    # Each pair's first row: factorize numbers pairs as they first appear.
+    first = np.flatnonzero(labels > np.maximum.accumulate(np.r_[-1, labels[:-1]]))
+    first_codes, first_names = cells(codes.iloc[first]), cells(names.iloc[first])
     missing = (codes.isna() & names.isna()).to_numpy()
     if missing.any():
         ck.error(missing, key, f"Värde saknas i den obligatoriska kolumnen {table.header(key)}.")
     found_for: list[str | None] = []
     messages: dict[int, str] = {}
-    for n, pos in enumerate(first):
-        code, name = cell_text(codes.iat[pos]), cell_text(names.iat[pos])
+    for n, (code_cell, name_cell) in enumerate(zip(first_codes, first_names, strict=True)):
+        code, name = cell_text(code_cell), cell_text(name_cell)
         if code is None and name is None:
             found_for.append(None)
             continue
         found = ctx.match_area(code, name)
         if found is None and options.add_districts:
-            found = ctx.add_district(table.file, official_code(codes.iat[pos]), name)
+            found = ctx.add_district(table.file, official_code(code_cell), name)
         if found is None:
             shown = name or code
             suggestion = ctx.district_matcher.suggest(shown)
@@ -1098,7 +1240,7 @@ def _district_codes(ck: _Checker, table: Table, ctx: Context, options: ImportOpt
                 text.rstrip(".") + ". " if suggestion is None else text + " "
             ) + _ADD_AREA_HINT
         found_for.append(found)
-    out = pd.Series(np.asarray(found_for, dtype=object)[labels], dtype=object)
+    out = _coded(labels, found_for)
     # Every row has an area or an error by now; this only guards the write path.
     unexplained = out.isna().to_numpy() & ~ck.bad & ~missing
     if messages:
@@ -1107,13 +1249,15 @@ def _district_codes(ck: _Checker, table: Table, ctx: Context, options: ImportOpt
         ck.error(unexplained, key, f"Området kunde inte läsas ({table.header(key)}).")
     if messages:
         bad = np.isin(labels, list(messages))
-        shown_values = pd.Series(
-            [cell_text(names.iat[p]) or cell_text(codes.iat[p]) for p in first], dtype=object
-        )[labels].reset_index(drop=True)
-        by_value = {
-            shown_values.iat[np.flatnonzero(labels == n)[0]]: m for n, m in messages.items()
-        }
-        ck.error(bad, key, lambda v: by_value[v], shown_values)
+        shown = np.array(
+            [
+                cell_text(name) or cell_text(code)
+                for code, name in zip(first_codes, first_names, strict=True)
+            ],
+            dtype=object,
+        )
+        by_value = {shown[n]: m for n, m in messages.items()}
+        ck.error(bad, key, lambda v: by_value[v], pd.Series(shown[labels], dtype=object))
         ck.issues = [
             replace(i, group="Okänt område. " + _ADD_AREA_HINT)
             if i.message.startswith("Okänt område")
@@ -1123,6 +1267,22 @@ def _district_codes(ck: _Checker, table: Table, ctx: Context, options: ImportOpt
     return out
 
 
+def _as_written(column: pd.Series) -> tuple[np.ndarray, int]:
+    """Each row's number among the column's distinct cells as text (blank: as ""), and how many
+    there are; the text decides, so 580 and "580" are one."""
+    if isinstance(column.dtype, pd.CategoricalDtype):  # text already
+        return column.cat.codes.to_numpy().astype(np.int64), len(column.cat.categories)
+    labels, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+    if any(isinstance(value, bool) for value in uniques):  # True is 1 to factorize, not as text
+        cells = column.astype(object).fillna("").map(str).to_numpy(dtype=object)
+        labels, uniques = pd.factorize(cells)
+        return labels.astype(np.int64), len(uniques)
+    # Each distinct cell as text once (1 and 1.0, which factorize merges, read alike).
+    texts = np.array([*map(str, uniques), ""], dtype=object)  # the last: blank cells
+    text_labels, distinct_texts = pd.factorize(texts)
+    return text_labels[labels].astype(np.int64), len(distinct_texts)
+
+
 def _drop_rows_without_area(table: Table) -> tuple[Table, list[Issue]]:
     """Rows whose area is a missing-value marker (R writes NA, PX-Web '..') belong to no area:
     there is nothing to store them under. They are left out, and said so."""
@@ -1130,7 +1290,9 @@ def _drop_rows_without_area(table: Table) -> tuple[Table, list[Issue]]:
     # The name decides when there is one: a code beside the name NA ("99", SCB's "unknown
     # county") names no area anyone could look up.
     key = "district" if "district" in frame else "district_code"
-    marked = [v for v in frame[key].dropna().unique() if missing_marker(v) is not None]
+    seen = first_seen(frame[key])
+    values = frame[key].dropna().unique() if seen is None else seen
+    marked = [v for v in values if missing_marker(v) is not None]
     if not marked:
         return table, []
     no_area = frame[key].isin(marked)
@@ -1153,17 +1315,18 @@ def _collisions(ck: _Checker, out: pd.DataFrame, table: Table) -> None:
     """Rows with the same indicator, area, period and sex. When an ignored column tells them
     apart (Ålder, Födelseregion, …), one error names it and how to keep one of its values."""
     keys = ["indicator_code", "district_code", "period", "sex"]
-    frame = out[keys]
-    complete = frame.notna().all(axis=1) & ~pd.Series(ck.bad)
-    dup = frame[complete].duplicated(keep=False)
-    if not dup.any():
+    complete = out[keys].notna().all(axis=1) & ~pd.Series(ck.bad)
+    if not _repeats(out[keys], complete.to_numpy()):
         return
+    # Rows collide: rare, and worked out row by row on the cells.
+    frame = _objects(out[keys])
+    dup = frame[complete].duplicated(keep=False)
     dup_index = frame[complete][dup].index
     explaining = []
     for key, header in table.extras.items():
         if key not in ck.frame:
             continue
-        column = ck.frame.loc[dup_index, key].map(cell_text, na_action="ignore")
+        column = _objects(ck.frame.loc[dup_index, [key]])[key].map(cell_text, na_action="ignore")
         grouped = pd.DataFrame(
             {"g": frame.loc[dup_index].astype(str).agg("|".join, axis=1), "v": column}
         )
@@ -1204,6 +1367,30 @@ def _collisions(ck: _Checker, out: pd.DataFrame, table: Table) -> None:
         else i
         for i in ck.issues
     ]
+
+
+def _repeats(frame: pd.DataFrame, rows: np.ndarray) -> bool:
+    """Whether two of these rows have the same values in every column: one integer per row
+    made of the columns' codes, not a tuple of objects per row."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    scale = 1
+    for column in frame:
+        values = frame[column]
+        if isinstance(values.dtype, pd.CategoricalDtype):
+            labels, count = values.cat.codes.to_numpy().astype(np.int64), len(values.cat.categories)
+        else:
+            labels, uniques = pd.factorize(values, use_na_sentinel=True)
+            count = len(uniques)
+        scale *= count + 1
+        if scale >= 2**62:  # too many combinations for one integer
+            return bool(frame[rows].duplicated().any())
+        key = key * (count + 1) + labels + 1
+    chosen = key[rows]
+    if scale <= max(16 * len(chosen), 1 << 20):  # a table of every combination, 1 byte each
+        seen = np.zeros(scale, dtype=bool)
+        seen[chosen] = True
+        return int(seen.sum()) < len(chosen)
+    return len(pd.unique(chosen)) < len(chosen)
 
 
 def _to_years(
@@ -1253,7 +1440,7 @@ def _to_years(
                 f"({sub[0].label} …). Välj t.ex. {_example_part(kind)}.",
             )
         ]
-    out = out.assign(_year=(codes // 1000).to_numpy(), _part=(codes % 100).to_numpy())
+    out = _objects(out).assign(_year=(codes // 1000).to_numpy(), _part=(codes % 100).to_numpy())
     keys = ["indicator_code", "district_code", "sex", "_year"]
     per = sub[0].parts_in_year
     rows = []
@@ -1360,17 +1547,30 @@ def _sources(out: pd.DataFrame, table: Table, ctx: Context) -> tuple[pd.Series, 
             return fallback
         return source
 
-    by_code = {code: definition(code) for code in out["indicator_code"].unique()}
-    sources = out["source"].where(out["source"].notna(), out["indicator_code"].map(by_code))
-    example = (sources == domain.EXAMPLE_SOURCE).to_numpy()
-    if ctx.is_demo or not example.any():
-        return sources, []
+    # Once per distinct (Källa cell, indicator).
+    cell_labels, cell_sources = distinct(out["source"])
+    code_labels, codes = distinct(out["indicator_code"])
+    labels, pairs = pd.factorize(
+        (cell_labels.astype(np.int64) + 1) * (len(codes) + 1) + code_labels + 1
+    )
+    sources: list[object] = []
+    for pair in pairs:
+        cell, code = (n - 1 for n in divmod(int(pair), len(codes) + 1))
+        if cell >= 0:
+            sources.append(cell_sources[cell])
+        else:
+            sources.append(definition(codes[code]) if code >= 0 else None)
+    example = [n for n, source in enumerate(sources) if source == domain.EXAMPLE_SOURCE]
+    if ctx.is_demo or not example:
+        return _coded(labels, sources), []
     # A Källa cell that says so anyway.
-    return sources.where(~example, fallback), [
+    count = int(np.isin(labels, example).sum())
+    sources = [fallback if source == domain.EXAMPLE_SOURCE else source for source in sources]
+    return _coded(labels, sources), [
         table.issue(
             WARNING,
             f"Källan ”{domain.EXAMPLE_SOURCE}” är förbehållen exempeldata; "
-            f"{fmt.count(int(example.sum()), 'värde', 'värden')} får källan ”{fallback}”.",
+            f"{fmt.count(count, 'värde', 'värden')} får källan ”{fallback}”.",
             key="source",
         )
     ]
@@ -1378,7 +1578,7 @@ def _sources(out: pd.DataFrame, table: Table, ctx: Context) -> tuple[pd.Series, 
 
 def _wide_to_long(table: Table) -> tuple[Table, list[Issue]]:
     """Kolada/SCB layout (one column per period) to one row per value, keeping cell positions."""
-    frame = table.frame
+    frame = as_cells(table.frame)
     id_columns = [k for k in frame if k not in table.period_columns]
     # The same period twice (a revised series printed after the old one, "201001*" then
     # "201001**"): the later column holds the figures in use, and that is said.

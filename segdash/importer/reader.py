@@ -2,21 +2,24 @@
 
 Detects the real format from the content (not the file name), guards against oversized
 uploads, decompression bombs and oversized sheets before any parsing, and reads workbooks with
-calamine (a Rust reader, many times faster than openpyxl), CSV with the standard library, and
-official-statistics JSON (Kolada, JSON-stat) with `jsonformats`.
+calamine (a Rust reader, many times faster than openpyxl), CSV with the standard library (a
+plain CSV of millions of rows by columns, with pyarrow), and official-statistics JSON (Kolada,
+JSON-stat) with `jsonformats`.
 Reading runs inside the check's forked child, which has a memory ceiling (segdash.isolated).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+import numpy as np
 import python_calamine
 
 from segdash import fmt, isolated
@@ -47,9 +50,12 @@ class RawSheet:
     """One sheet's cells; rows[i] is the row Excel shows as i + 1 (CSV: line i + 1)."""
 
     name: str
-    rows: list[list[object]]
+    rows: Sequence[list[object]]  # a list, or a plain CSV's ColumnRows
     # Merged cell areas as ((first row, first column), (last row, last column)), 0-based.
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    # A plain CSV read by columns: per column a pyarrow DictionaryArray (codes of its distinct
+    # texts), as long as `rows`; tables cut from it never make a Python object per cell.
+    columns: list | None = None
 
 
 def _mb(n: int) -> str:
@@ -219,6 +225,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def _read_csv(data: bytes, file_name: str, limits: Limits) -> RawSheet:
+    plain = _read_plain_csv(data, file_name, limits)
+    if plain is not None:
+        return plain
     bomless = None if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(data)
     if bomless:
         text = data.decode(bomless, errors="replace")
@@ -228,7 +237,39 @@ def _read_csv(data: bytes, file_name: str, limits: Limits) -> RawSheet:
         )
     else:
         text = _decode(data)
-    numbered = [(n, line) for n, line in enumerate(text.splitlines()[:50], 1) if line.strip()]
+    numbered = _first_lines(text)
+    best = _delimiter(numbered)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=best, strict=True)
+    rows: list[list[object]] = []
+    while True:
+        start = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            raise FileRejected(
+                f"CSV-filen kan inte tolkas: citattecknen går inte ihop på rad {start} (ett "
+                "citattecken avslutas aldrig, eller följs av text före nästa avgränsare)."
+            ) from None
+        if len(rows) > limits.max_rows:
+            raise FileRejected(_too_many_rows(limits))
+        rows.append([cell if cell.strip() else "" for cell in row])
+    return RawSheet(PurePath(file_name).stem, rows)
+
+
+def _too_many_rows(limits: Limits) -> str:
+    return f"Filen har fler än {fmt.number(limits.max_rows)} rader, som är gränsen."
+
+
+def _first_lines(text: str) -> list[tuple[int, str]]:
+    """The non-blank lines among the first 50, numbered from 1: what the delimiter is told by."""
+    return [(n, line) for n, line in enumerate(text.splitlines()[:50], 1) if line.strip()]
+
+
+def _delimiter(numbered: list[tuple[int, str]]) -> str:
+    """The delimiter that splits the most lines the same way, or FileRejected for a file that
+    is no table of text."""
     if not numbered:
         raise FileRejected("Filen innehåller ingen text.")
     if numbered[0][1].lstrip().startswith("<"):
@@ -245,25 +286,153 @@ def _read_csv(data: bytes, file_name: str, limits: Limits) -> RawSheet:
         if score > best_score:
             best, best_score = delimiter, score
     _refuse_mixed_delimiters(numbered, best)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=best, strict=True)
-    rows: list[list[object]] = []
+    return best
+
+
+def _read_plain_csv(data: bytes, file_name: str, limits: Limits) -> RawSheet | None:
+    """A plain CSV read by columns (pyarrow) instead of a Python list per row: UTF-8, lines
+    ended by LF or CRLF, the same number of cells on every line, and quotes only around whole
+    cells of one line, as statistical databases and R export millions of rows. The cells are
+    exactly what the csv module gives; None for any other file, which the csv module reads
+    (and words any error).
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data):
+        return None
+    if b"\x00" in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+        return None
+    body = memoryview(data)[3:] if data.startswith(b"\xef\xbb\xbf") else memoryview(data)
+    head = _head_text(body)
+    if head is None:
+        return None
+    try:
+        delimiter = _delimiter(_first_lines(head))
+    except FileRejected:
+        return None  # the csv module's path says why, from the whole text
+    quoted = b'"' in data
+    if quoted and not _whole_cells_quoted(body, delimiter):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    from pyarrow import csv as arrow_csv
+
+    first = head.split("\n", 1)[0]
+    names = [f"c{n}" for n in range(first.count(delimiter) + 1)]
+    try:
+        table = arrow_csv.read_csv(
+            pa.py_buffer(body),
+            read_options=arrow_csv.ReadOptions(column_names=names, block_size=1 << 22),
+            parse_options=arrow_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"' if quoted else False,
+                double_quote=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,  # a blank line is a row: row numbers are line numbers
+            ),
+            convert_options=arrow_csv.ConvertOptions(
+                # Each column as codes of its distinct texts: a national file has millions of
+                # rows and a few thousand areas.
+                column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
+                null_values=[],
+                strings_can_be_null=False,
+                check_utf8=True,  # not UTF-8: Windows-1252, which the csv module's path decodes
+            ),
+        )
+    except (pa.ArrowException, ValueError):
+        return None
+    if table.num_rows > limits.max_rows + 1:
+        raise FileRejected(_too_many_rows(limits))
+    columns = [table.column(name).unify_dictionaries().combine_chunks() for name in names]
+    longest = max((pc.max(pc.binary_length(c.dictionary)).as_py() or 0) for c in columns)
+    if longest > csv.field_size_limit():
+        return None  # the csv module refuses such a cell
+    return RawSheet(PurePath(file_name).stem, ColumnRows(columns), columns=columns)
+
+
+def _whole_cells_quoted(body: memoryview, delimiter: str) -> bool:
+    """Whether every quote opens or closes a whole cell ("Region Dalarna") within one line,
+    with no quote inside it: then pyarrow and the csv module read the same cells."""
+    octets = np.frombuffer(body, dtype=np.uint8)
+    quotes = np.flatnonzero(octets == ord('"'))
+    if len(quotes) % 2:
+        return False
+    opens, closes = quotes[0::2], quotes[1::2]
+    before = octets[np.maximum(opens - 1, 0)]
+    after = octets[np.minimum(closes + 1, len(octets) - 1)]
+    starts = (opens == 0) | (before == ord(delimiter)) | (before == ord("\n"))
+    ends = (closes == len(octets) - 1) | np.isin(after, [ord(delimiter), ord("\r"), ord("\n")])
+    newlines = np.flatnonzero(octets == ord("\n"))
+    one_line = np.searchsorted(newlines, opens) == np.searchsorted(newlines, closes)
+    return bool(starts.all() and ends.all() and one_line.all())
+
+
+def _head_text(body: memoryview) -> str | None:
+    """The start of a file as UTF-8 text, long enough for its first 50 lines; None when it is
+    not UTF-8."""
+    size = 1 << 16
     while True:
-        start = reader.line_num + 1
+        decoder = codecs.getincrementaldecoder("utf-8")()
         try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:
-            raise FileRejected(
-                f"CSV-filen kan inte tolkas: citattecknen går inte ihop på rad {start} (ett "
-                "citattecken avslutas aldrig, eller följs av text före nästa avgränsare)."
-            ) from None
-        if len(rows) > limits.max_rows:
-            raise FileRejected(
-                f"Filen har fler än {fmt.number(limits.max_rows)} rader, som är gränsen."
-            )
-        rows.append([cell if cell.strip() else "" for cell in row])
-    return RawSheet(PurePath(file_name).stem, rows)
+            text = decoder.decode(bytes(body[:size]), final=size >= len(body))
+        except UnicodeDecodeError:
+            return None
+        if size >= len(body) or len(text.splitlines()) > 50:
+            return text
+        size *= 4
+
+
+class ColumnRows(Sequence):
+    """A plain CSV's rows over its columns: a row becomes a list of cells, as the csv module
+    gives them (blank cells ''), only when it is looked at (the header scan, samples, notes
+    under the table), a block of rows at a time; tables are cut from the columns."""
+
+    _BLOCK = 512
+
+    def __init__(
+        self,
+        columns: list,
+        start: int = 0,
+        stop: int | None = None,
+        blocks: dict[int, list[list[object]]] | None = None,  # shared by slices
+    ) -> None:
+        self.columns = columns
+        self._start = start
+        self._stop = len(columns[0]) if stop is None else stop
+        self._blocks: dict[int, list[list[object]]] = {} if blocks is None else blocks
+
+    def __len__(self) -> int:
+        return self._stop - self._start
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self))
+            if step != 1:
+                return [self[n] for n in range(start, stop, step)]
+            stop = max(start, stop)
+            return ColumnRows(self.columns, self._start + start, self._start + stop, self._blocks)
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._row(self._start + index)
+
+    def __iter__(self) -> Iterator[list[object]]:
+        for n in range(self._start, self._stop):
+            yield self._row(n)
+
+    def _row(self, n: int) -> list[object]:
+        number = n // self._BLOCK
+        rows = self._blocks.get(number)
+        if rows is None:
+            start = number * self._BLOCK
+            cells = [column.slice(start, self._BLOCK).to_pylist() for column in self.columns]
+            rows = [
+                [cell if cell.strip() else "" for cell in row] for row in zip(*cells, strict=True)
+            ]
+            if len(self._blocks) >= 8:  # a scan keeps the last few blocks, not the file
+                del self._blocks[next(iter(self._blocks))]
+            self._blocks[number] = rows
+        return rows[n % self._BLOCK]
 
 
 def _refuse_mixed_delimiters(numbered: list[tuple[int, str]], best: str) -> None:

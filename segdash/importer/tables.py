@@ -7,6 +7,7 @@ holding all required column names; title rows above it and blank rows below are 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 
@@ -288,6 +289,8 @@ def _choose(
 def _column_sample(sheet: RawSheet, index: int, col: int) -> list[object]:
     """The first values of a column under a header row, up to the table's end (a blank row
     after the data: what follows are notes, not the table)."""
+    if sheet.columns is not None:
+        return _coded_sample(sheet.columns, index + 1, col)
     values = []
     started = False
     for row in sheet.rows[index + 1 :]:
@@ -301,6 +304,22 @@ def _column_sample(sheet: RawSheet, index: int, col: int) -> list[object]:
             if len(values) >= SAMPLE_ROWS:
                 break
     return values
+
+
+def _coded_sample(columns: list, start: int, col: int) -> list[object]:
+    """`_column_sample` of a plain CSV's columns, from their codes (a column without a header
+    may be empty all the way down a file of millions of rows)."""
+    coded = [_text_column(columns, c, start, True) for c in range(len(columns))]
+    filled = np.logical_or.reduce([c.codes >= 0 for c in coded])
+    content = np.flatnonzero(filled)
+    if col >= len(coded) or not len(content):
+        return []
+    first = content[0]
+    gaps = np.flatnonzero(~filled[first:])
+    end = first + gaps[0] if len(gaps) else len(filled)
+    codes = coded[col].codes[first:end]
+    categories = coded[col].categories
+    return [categories[c] for c in codes[codes >= 0][:SAMPLE_ROWS]]
 
 
 def _is_period(value: object) -> bool:
@@ -385,28 +404,21 @@ def _cut(
         + [(f"p{index}", index) for index in match.year_columns]
         + [(f"x{index}", index) for index in match.extras]
     )
-    data: dict[str, list[object]] = {}
-    width = min((len(row) for row in body), default=0)
-    for key, index in wanted:
-        # Calamine gives rectangular rows; a CSV's may be ragged.
-        if index < width:
-            cells = np.fromiter(map(itemgetter(index), body), dtype=object, count=len(body))
-        else:
-            cells = np.array(
-                [row[index] if index < len(row) else None for row in body], dtype=object
-            )
-        # Calamine and CSV both give '' for an empty cell; blank cells become None.
-        blank = cells == ""
-        text = np.fromiter(map(type, cells), dtype=object, count=len(cells)) == str  # noqa: E721 - element-wise
-        if text.any():
-            # Whitespace-only cells are blank too; a column has few distinct texts.
-            others = np.flatnonzero(text & ~blank)
-            spaces = {v for v in set(cells[others]) if v.isspace()}
-            if spaces:
-                blank[others] = [cells[i] in spaces for i in others]
-        cells[blank] = None
-        data[key] = cells
-    frame = pd.DataFrame(data, dtype=object)
+    if sheet.columns is not None:
+        # A plain CSV's columns: each one as codes of its distinct texts, never a Python object
+        # per cell (a national file has millions of rows and a few thousand areas). Only
+        # indicator values are checked by code; other tables get their cells.
+        as_codes = sheet_spec is spec.INDICATOR_VALUES
+        start, dtype = match.row_index + 1, None if as_codes else object
+        frame = pd.DataFrame(
+            {
+                key: pd.Series(_text_column(sheet.columns, index, start, as_codes), dtype=dtype)
+                for key, index in wanted
+            }
+        )
+    else:
+        data = _cells(body, [index for _, index in wanted])
+        frame = pd.DataFrame({key: data[index] for key, index in wanted}, dtype=object)
     frame["_row"] = range(first_row, first_row + len(body))
     period_columns = {f"p{index}": period for index, period in match.year_columns.items()}
     headers = dict(match.headers)
@@ -425,7 +437,8 @@ def _cut(
         unnamed = {i for i, h in match.extras.items() if h.startswith("kolumn ")}
         read = {i for _, i in wanted} - unnamed
         issues += _unread(sheet, file, body, first_row, read, match, keep)
-        frame = frame[keep].reset_index(drop=True)
+        if not keep.all():
+            frame = frame[keep].reset_index(drop=True)
         if sheet_spec is spec.INDICATOR_VALUES and match.row_index > 0:
             issues += _fill_stub_down(file, sheet.name, frame, match.headers)
     extras = {f"x{index}": header for index, header in match.extras.items()}
@@ -442,6 +455,96 @@ def _cut(
     return table, issues
 
 
+def _cells(body: Sequence[list[object]], indexes: list[int]) -> dict[int, np.ndarray]:
+    """The cells of these columns of rows, blank ones (empty or only spaces) as None."""
+    data: dict[int, np.ndarray] = {}
+    width = min(map(len, body), default=0)
+    for index in indexes:
+        # Calamine gives rectangular rows; a CSV's may be ragged.
+        if index < width:
+            cells = np.fromiter(map(itemgetter(index), body), dtype=object, count=len(body))
+        else:
+            cells = np.array(
+                [row[index] if index < len(row) else None for row in body], dtype=object
+            )
+        # Calamine and CSV both give '' for an empty cell; blank cells become None.
+        blank = cells == ""
+        text = np.fromiter(map(type, cells), dtype=object, count=len(cells)) == str  # noqa: E721 - element-wise
+        if text.any():
+            # Whitespace-only cells are blank too; a column has few distinct texts.
+            others = np.flatnonzero(text & ~blank)
+            spaces = {v for v in set(cells[others]) if v.isspace()}
+            if spaces:
+                blank[others] = [cells[i] in spaces for i in others]
+        cells[blank] = None
+        data[index] = cells
+    return data
+
+
+def _text_column(
+    columns: list, index: int, start: int, as_codes: bool
+) -> pd.Categorical | np.ndarray:
+    """Column `index` of a plain CSV from row `start` on: as codes of its distinct texts (a
+    Categorical, blank cells missing), or as cells (None for blank) when not `as_codes`."""
+    rows = len(columns[0]) - start if columns else 0
+    if index >= len(columns):
+        texts, codes = [], np.full(rows, -1, dtype=np.int32)
+    else:
+        column = columns[index]  # a DictionaryArray (reader.RawSheet.columns)
+        codes = column.indices.slice(start).to_numpy(zero_copy_only=False)
+        texts = column.dictionary.to_pylist()
+        blank = np.fromiter((not text.strip() for text in texts), dtype=bool, count=len(texts))
+        if blank.any():  # blank cells (empty or only spaces) are missing
+            renumber = np.where(blank, -1, np.cumsum(~blank) - 1)
+            codes = renumber[codes]
+            texts = [text for text, gone in zip(texts, blank, strict=True) if not gone]
+    if as_codes:
+        return pd.Categorical.from_codes(codes, categories=pd.Index(texts, dtype=object))
+    cells = np.empty(len(texts) + 1, dtype=object)  # the last one: blank cells
+    cells[: len(texts)] = texts
+    return cells[codes]
+
+
+def cells(column: pd.Series) -> np.ndarray:
+    """A table column's cells as objects, None where blank (also for a column read as codes)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        values = np.empty(len(column.cat.categories) + 1, dtype=object)
+        values[:-1] = column.cat.categories.to_numpy(dtype=object)
+        return values[column.cat.codes.to_numpy()]
+    return column.to_numpy(dtype=object)
+
+
+def as_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame whose columns read as codes (a plain CSV's) as one of cells, None where blank;
+    other frames as they are."""
+    coded = [k for k in frame if isinstance(frame[k].dtype, pd.CategoricalDtype)]
+    if not coded:
+        return frame
+    return frame.assign(
+        **{k: pd.Series(cells(frame[k]), index=frame.index, dtype=object) for k in coded}
+    )
+
+
+def distinct(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(labels, values): each row's number among the column's distinct values (-1 for a blank
+    cell), and those values. A column read as codes has them already; any other is factorized,
+    which keeps 2021 and "2021" apart (as a dict would) but not 1, 1.0 and True."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories.to_numpy(dtype=object)
+    labels, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
+    return labels, np.asarray(uniques, dtype=object)
+
+
+def first_seen(column: pd.Series) -> list[object] | None:
+    """The column's non-blank cells in the order they first appear, each once (a column read
+    as codes); None for other columns, whose cells are looked at one by one."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return None
+    codes = column.cat.codes.to_numpy()
+    order = pd.unique(codes[codes >= 0])
+    return list(column.cat.categories.to_numpy(dtype=object)[order])
+
+
 def _unread(
     sheet: RawSheet,
     file: str,
@@ -456,13 +559,17 @@ def _unread(
     issues: list[Issue] = []
     header = sheet.rows[match.row_index]
     named = {i for i, cell in enumerate(header) if not is_blank(cell)}
-    width = max(map(len, body), default=0)
+    width = len(sheet.columns) if sheet.columns is not None else max(map(len, body), default=0)
     unread_rows = np.zeros(len(body), dtype=bool)
     for col in range(width):
         if col in read:
             continue
-        cells = np.array([row[col] if col < len(row) else None for row in body], dtype=object)
-        filled = ~((cells == "") | pd.isna(cells))
+        if sheet.columns is not None:
+            column = _text_column(sheet.columns, col, match.row_index + 1, True)
+            filled = column.codes >= 0
+        else:
+            cells = np.array([row[col] if col < len(row) else None for row in body], dtype=object)
+            filled = ~((cells == "") | pd.isna(cells))
         if not filled.any():
             continue
         unread_rows |= filled

@@ -115,11 +115,15 @@ class CodeMatcher:
         self._lookup: dict[str, object] = {}
         self._display: dict[object, str] = {}
         for canonical, display, spellings in entries:
-            self._display[canonical] = display
-            for spelling in (display, *spellings):
-                key = normalise(spelling)
-                if key:
-                    self._lookup.setdefault(key, canonical)
+            self.add(canonical, display, spellings)
+
+    def add(self, canonical: object, display: str, spellings: Iterable[str] = ()) -> None:
+        """One more entry, as if it had been the last of `entries`."""
+        self._display[canonical] = display
+        for spelling in dict.fromkeys((display, *spellings)):  # a code that is its name: once
+            key = self._normalise(spelling)
+            if key:
+                self._lookup.setdefault(key, canonical)
 
     def match(self, value: object) -> object | None:
         text = cell_text(value)
