@@ -57,12 +57,9 @@ import itertools
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -90,6 +87,8 @@ from tests.e2e.harness import (
     free_port,
     main_area,
     progress,
+    running_server,
+    server_log,
     streamlit_server,
     wait_for_app,
 )
@@ -192,14 +191,6 @@ class Failed(Exception):
 # --- the servers ---------------------------------------------------------------------------------
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.read() == b"ok"
-    except (OSError, urllib.error.URLError):
-        return False
-
-
 @contextmanager
 def trivial_server(workdir: Path, timeout: float = 90) -> Iterator[str]:
     """`streamlit run benchmarks/trivial_page.py` with the server options the harness gives the
@@ -223,30 +214,12 @@ def trivial_server(workdir: Path, timeout: float = 90) -> Iterator[str]:
         "none",
     ]
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    log_path = workdir / "server.log"
-    with open(log_path, "w", encoding="utf-8") as log:
-        server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + timeout
-            while not _answers(url):
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise Failed(
-                        f"the trivial page did not start on {url}:\n"
-                        + log_path.read_text(encoding="utf-8", errors="replace")[-4000:]
-                    )
-                time.sleep(0.2)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
+    with running_server(command, env, url, workdir, timeout) as started:
+        yield started
 
 
 def no_traceback_in(workdir: Path, what: str) -> None:
-    log = (workdir / "server.log").read_text(encoding="utf-8", errors="replace")
+    log = server_log(workdir)
     if "Traceback" in log:
         raise Failed(f"{what} logged a traceback:\n" + log[log.index("Traceback") :][:1500])
 

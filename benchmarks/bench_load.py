@@ -81,27 +81,28 @@ class Results:
 # --- the follow-up the analyst imports ---------------------------------------------------------
 
 
-def followup_for(db: Path) -> bytes:
-    """Two actions of 2023 that are on track in the demo data: one done, one at risk."""
+def followup_for(db: Path, period: str = "2023") -> tuple[tuple[str, str], bytes]:
+    """A follow-up for two actions that are on track in `period` (a year): one done, one at
+    risk. Returns their numbers and the workbook."""
     from segdash import queries
     from segdash.queries import Filters
     from segdash.store import Store
 
     with Store(db) as store:
-        status = queries.action_status(store, Filters(period="2023"))
+        status = queries.action_status(store, Filters(period=period))
     first, second = status.loc[status["status"] == "on_track", "action_no"].tolist()[:2]
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.title = "Uppföljning"
     for row in (
         ["Nr", "Period", "Status", "Andel genomfört", "Kommentar", "Planår"],
-        [first, "2023", "Genomförd", 100, "Klart", 2023],
-        [second, "2023", "Pågår med avvikelse", 40, "Försenad", 2023],
+        [first, period, "Genomförd", 100, "Klart", int(period)],
+        [second, period, "Pågår med avvikelse", 40, "Försenad", int(period)],
     ):
         sheet.append(row)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return (first, second), buffer.getvalue()
 
 
 # --- driving one browser context ---------------------------------------------------------------
@@ -308,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="segdash-load-") as tmp:
         work = Path(tmp)
         db = build_demo_database(work / "demo.duckdb")
-        data = followup_for(db)
+        _, data = followup_for(db)
         analysts = write_analysts(work / "analysts.json")
         servers: list = []
         with streamlit_server(db, analysts, work, on_start=servers.append) as url:

@@ -78,8 +78,8 @@ BENCHMARKS = ROOT / "benchmarks"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCHMARKS))
 
-import openpyxl
 import websockets
+from bench_load import followup_for
 from streamlit.proto.Alert_pb2 import Alert
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
@@ -698,28 +698,18 @@ def large_database(directory: Path) -> Path:
 
 
 def followup_workbook(db: Path, path: Path) -> tuple[str, dict[str, str]]:
-    """Two actions of the 2024 plan that are on track in 2024: one done, one at risk. Also
-    the indicators' names by code, which the pages show."""
+    """Two actions of the 2024 plan that are on track in 2024: one done, one at risk (the load
+    check's workbook, for this database). Also the indicators' names by code, which the pages
+    show."""
     from segdash import queries
-    from segdash.queries import Filters
     from segdash.store import Store
 
     with Store(db) as store:
-        status = queries.action_status(store, Filters(period="2024"))
         catalogue = queries.indicator_catalogue(store)
     names = dict(zip(catalogue["code"], catalogue["name"], strict=True))
     assert set(INDICATORS) <= set(names), "not the large benchmark database"
-    first, second = status.loc[status["status"] == "on_track", "action_no"].tolist()[:2]
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = "Uppföljning"
-    for row in (
-        ["Nr", "Period", "Status", "Andel genomfört", "Kommentar", "Planår"],
-        [first, "2024", "Genomförd", 100, "Klart", 2024],
-        [second, "2024", "Pågår med avvikelse", 40, "Försenad", 2024],
-    ):
-        sheet.append(row)
-    workbook.save(path)
+    (first, second), data = followup_for(db, "2024")
+    path.write_bytes(data)
     return f"{first} done, {second} at risk (2024)", names
 
 

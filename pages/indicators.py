@@ -56,7 +56,7 @@ if coverage["n_values"].sum() == 0:
 # order); the values themselves are read only for the areas shown.
 present = coverage.drop_duplicates("district")
 district_names = dict(zip(present["district"], present["district_name"], strict=True))
-sexes = [s for s in domain.SEX_CODES if (coverage["sex"] == s).any()]
+sexes = queries.sexes_present(coverage)
 sex = sexes[0]
 if len(sexes) > 1:
     sex = (

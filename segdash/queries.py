@@ -618,7 +618,8 @@ def latest_per_district(values: pd.DataFrame) -> pd.DataFrame:
 
 
 def sexes_present(values: pd.DataFrame) -> list[str]:
-    """The sexes an indicator_values frame has values for, in the contract's order (T, K, M)."""
+    """The sexes a frame with a `sex` column has rows for (indicator_values, coverage), in the
+    contract's order (T, K, M)."""
     return [s for s in domain.SEX_CODES if (values["sex"] == s).any()]
 
 

@@ -176,6 +176,22 @@ def streamlit_server(
         "--secrets.files",
         str(secrets),
     ]
+    with running_server(command, env, url, workdir, timeout, on_start) as started:
+        yield started
+
+
+@contextmanager
+def running_server(
+    command: list[str],
+    env: dict[str, str],
+    url: str,
+    workdir: Path,
+    timeout: float = 90,
+    on_start: Callable[[subprocess.Popen], None] | None = None,
+) -> Iterator[str]:
+    """Start a Streamlit server `command` from the project's folder, wait until `url` answers
+    its health check, yield the URL; always stopped (terminate, then kill after 10 seconds).
+    Its output goes to workdir/server.log, shown when it does not start."""
     log_path = workdir / "server.log"
     with open(log_path, "w", encoding="utf-8") as log:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
