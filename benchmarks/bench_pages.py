@@ -514,15 +514,33 @@ def choices(page: str, periods: list[str], districts: list[str], n: int) -> list
     return out
 
 
-def _new_app(page: str, choice: Choice | None = None):
-    """A fresh AppTest on the page, not yet run on it (the caller times that first run)."""
+_components = None
+
+
+def _from_file(path: Path):
+    """An AppTest of the script. A new AppTest's first run looks through every installed
+    package for Streamlit components (about 0.1 s here), which a real server does once when it
+    starts, not per session: that search is made once and shared, so that no page's cold run
+    is charged for it."""
+    global _components
+    from streamlit.components.v2.component_manager import BidiComponentManager
     from streamlit.testing.v1 import AppTest
 
+    if _components is None:
+        _components = BidiComponentManager()
+        _components.discover_and_register_components(start_file_watching=False)
+    at = AppTest.from_file(str(path), default_timeout=RUN_TIMEOUT)
+    at._bidi_component_manager = _components
+    return at
+
+
+def _new_app(page: str, choice: Choice | None = None):
+    """A fresh AppTest on the page, not yet run on it (the caller times that first run)."""
     from segdash.ui.signin import ANALYST_KEY
 
     if page == "trivial":
-        return AppTest.from_file(str(TRIVIAL), default_timeout=RUN_TIMEOUT)
-    at = AppTest.from_file(str(APP), default_timeout=RUN_TIMEOUT)
+        return _from_file(TRIVIAL)
+    at = _from_file(APP)
     if choice is not None:
         for key, value in choice.params.items():
             at.query_params[key] = value
@@ -603,11 +621,10 @@ def _quiet_streamlit() -> None:
 
 def warm_up() -> None:
     """Import everything and open the database once, so no timed page pays for it."""
-    from streamlit.testing.v1 import AppTest
 
     _quiet_streamlit()
     for path in (TRIVIAL, APP):
-        at = AppTest.from_file(str(path), default_timeout=RUN_TIMEOUT).run()
+        at = _from_file(path).run()
         _quiet_streamlit()  # the first run parses Streamlit's config, which resets the levels
         _check(at, "trivial" if path == TRIVIAL else "overview", "warm-up run")
 

@@ -37,8 +37,6 @@ chosen = (
     or focus[:1]
 )
 
-trends = {d: ui.cached(queries.indicator_trends, district=d) for d in chosen}
-
 
 def status_phrase(row: dict) -> str:
     parts = [f"{int(row[s])} {labels[s].lower()}" for s in domain.STATUS_ORDER if row[s]]
@@ -58,17 +56,26 @@ def summary_line(row: dict) -> str:
     return t("districts.summary_line_no_ind", actions=row["actions"], statuses=status_phrase(row))
 
 
+def summary_text(district: str) -> str:
+    summary = ui.cached(queries.area_summary, filters=filters, district=district)
+    return "\n".join(
+        f"- **{ui.md(row['area_name'])}** ({row['area_no']}): {ui.md(summary_line(row))}"
+        for row in summary.to_dict("records")
+    )
+
+
 # One-line summary per development area, districts side by side.
 st.header(t("districts.summary"))
 for column, district in zip(st.columns(len(chosen)), chosen, strict=True):
     with column:
         st.markdown(f"**{ui.md(names[district])}**")
-        summary = ui.cached(queries.area_summary, filters=filters, district=district)
-        lines = [
-            f"- **{ui.md(row['area_name'])}** ({row['area_no']}): {ui.md(summary_line(row))}"
-            for row in summary.to_dict("records")
-        ]
-        st.markdown("\n".join(lines))
+        st.markdown(ui.view(summary_text, key=(filters, district), district=district))
+
+
+def district_actions(district: str) -> pd.DataFrame:
+    actions = ui.cached(queries.action_status, filters=ui.current_filters(districts=(district,)))
+    return actions.assign(status_label=actions["status"].map(ui.status_text))
+
 
 # The actions aimed at each district, with their status.
 if filters.period is not None:
@@ -81,12 +88,10 @@ if filters.period is not None:
     for column, district in zip(st.columns(len(chosen)), chosen, strict=True):
         with column:
             st.header(ui.tm("districts.actions", district=names[district]))
-            narrowed = ui.current_filters(districts=(district,))
-            actions = ui.cached(queries.action_status, filters=narrowed)
+            actions = ui.view(district_actions, key=(filters, district), district=district)
             if actions.empty:
                 st.write(ui.tm("districts.no_actions", district=names[district]))
                 continue
-            actions = actions.assign(status_label=actions["status"].map(ui.status_text))
             ui.table(actions, action_columns, {"progress": 0}, key=f"actions_{district}")
 else:
     st.info(t("empty.no_followup"), icon=":material/upload_file:")
@@ -119,6 +124,23 @@ def with_units(values, units) -> list[str]:
     return [fmt.with_unit(v, u, 1, lang) for v, u in zip(values, units, strict=True)]
 
 
+def trend_table(district: str) -> pd.DataFrame:
+    frame = ui.cached(queries.indicator_trends, district=district)
+    if frame.empty:
+        return frame
+    return frame.assign(
+        latest=with_units(frame["latest_value"], frame["unit"]),
+        trend=[
+            trend_text(imp, ch, sy)
+            for imp, ch, sy in zip(
+                frame["improving"], frame["change"], frame["start_year"], strict=True
+            )
+        ],
+        target=with_units(frame["latest_target"], frame["unit"]),
+        municipality=with_units(frame["municipality_value"], frame["unit"]),
+    )
+
+
 trend_columns = {
     "name": t("col.indicator"),
     "latest_year": t("col.year"),
@@ -130,21 +152,10 @@ trend_columns = {
 for column, district in zip(st.columns(len(chosen)), chosen, strict=True):
     with column:
         st.header(ui.tm("districts.indicators", district=names[district]))
-        frame = trends[district]
+        frame = ui.view(trend_table, key=(district,), district=district)
         if frame.empty:
             st.write(t("empty.no_indicators"))
             continue
-        frame = frame.assign(
-            latest=with_units(frame["latest_value"], frame["unit"]),
-            trend=[
-                trend_text(imp, ch, sy)
-                for imp, ch, sy in zip(
-                    frame["improving"], frame["change"], frame["start_year"], strict=True
-                )
-            ],
-            target=with_units(frame["latest_target"], frame["unit"]),
-            municipality=with_units(frame["municipality_value"], frame["unit"]),
-        )
         ui.table(frame, trend_columns, key=f"trends_{district}")
 
 # The map: one indicator over every area with a boundary; a click on a focus district opens
@@ -193,27 +204,31 @@ area = (
 compare = (*focus, domain.MUNICIPALITY)
 compare_names = {d: names.get(d, d) for d in compare}  # small: a national file has thousands
 listed = ", ".join(compare_names.values())
-in_area = with_values[with_values["area_no"] == area]
-area_values = ui.cached(
-    queries.indicator_values_of, codes=tuple(in_area["code"]), districts=compare, sex="T"
-)
-# One split and one reshape for all the area's indicators (a table per chart below them).
-per_indicator = {
-    code: frame[["district", "year", "value", "target"]]
-    for code, frame in area_values.groupby("indicator", sort=False)
-}
-wide = (
-    area_values.set_index(["indicator", "year", "district"])["value"]
-    .unstack("district")
-    .rename(columns=compare_names)
-)
-for indicator in in_area.itertuples():
-    values = per_indicator.get(indicator.code)
-    if values is None or values.empty:
-        continue
-    by_year = wide.loc[indicator.code].dropna(how="all").dropna(axis=1, how="all").reset_index()
-    ui.chart_with_table(
-        ui.figure(
+
+
+def area_charts(in_area: pd.DataFrame) -> list[tuple]:
+    """Each of the area's indicators with values: its figure and its table by year."""
+    area_values = ui.cached(
+        queries.indicator_values_of, codes=tuple(in_area["code"]), districts=compare, sex="T"
+    )
+    # One split and one reshape for all the area's indicators.
+    per_indicator = {
+        code: frame[["district", "year", "value", "target"]]
+        for code, frame in area_values.groupby("indicator", sort=False)
+    }
+    wide = (
+        area_values.set_index(["indicator", "year", "district"])["value"]
+        .unstack("district")
+        .rename(columns=compare_names)
+    )
+    out = []
+    for indicator in in_area.itertuples():
+        values = per_indicator.get(indicator.code)
+        if values is None or values.empty:
+            continue
+        by_year = wide.loc[indicator.code].dropna(how="all").dropna(axis=1, how="all")
+        by_year = by_year.reset_index()
+        figure = ui.figure(
             charts.indicator_lines,
             values,
             key=("districts", indicator.code, compare),
@@ -222,11 +237,20 @@ for indicator in in_area.itertuples():
             district_labels=compare_names,
             reference=domain.MUNICIPALITY,
             target_label=t("chart.target"),
-        ),
-        key=f"ind_{indicator.code}",
-        alt=t("alt.indicator_lines", indicator=indicator.name, districts=listed),
+        )
+        out.append((indicator.code, indicator.name, figure, by_year))
+    return out
+
+
+for code, name, figure, by_year in ui.view(
+    area_charts, key=(area, compare), in_area=with_values[with_values["area_no"] == area]
+):
+    ui.chart_with_table(
+        figure,
+        key=f"ind_{code}",
+        alt=t("alt.indicator_lines", indicator=name, districts=listed),
         table_frame=by_year,
         columns={"year": t("col.year"), **{c: c for c in by_year.columns[1:]}},
         decimals={c: 1 for c in by_year.columns[1:]},
-        table_key=f"ind_table_{indicator.code}",
+        table_key=f"ind_table_{code}",
     )

@@ -47,16 +47,29 @@ with right:
         st.markdown(f"**{label}**")
         st.text(value if isinstance(value, str) and value else "–")
 
-coverage = ui.cached(queries.indicator_coverage, code=code)
-if coverage["n_values"].sum() == 0:
+master = ui.shared(queries.master_data)
+
+
+def coverage_of(code: str) -> tuple[dict[str, str], list[str], list[str], int]:
+    """The areas with rows of the indicator (code -> name), the focus and reference areas
+    first (the summary's order); the others among them (for the chooser); the sexes; and how
+    many areas have values. The values themselves are read only for the areas shown."""
+    coverage = ui.cached(queries.indicator_coverage, code=code)
+    present = coverage.drop_duplicates("district")
+    names = dict(zip(present["district"].tolist(), present["district_name"].tolist(), strict=True))
+    standard = set(master.standard)
+    return (
+        names,
+        [d for d in names if d not in standard],
+        queries.sexes_present(coverage),
+        int(coverage.loc[coverage["n_values"] > 0, "district"].nunique()),
+    )
+
+
+district_names, others, sexes, with_values = ui.view(coverage_of, key=(code,), code=code)
+if not with_values:
     st.info(ui.tm("empty.no_values", indicator=meta["name"]), icon=":material/upload_file:")
     st.stop()
-
-# Every area with rows of the indicator, the focus and reference areas first (the summary's
-# order); the values themselves are read only for the areas shown.
-present = coverage.drop_duplicates("district")
-district_names = dict(zip(present["district"], present["district_name"], strict=True))
-sexes = queries.sexes_present(coverage)
 sex = sexes[0]
 if len(sexes) > 1:
     sex = (
@@ -73,10 +86,8 @@ if len(sexes) > 1:
 # The focus and reference districts by default; any other district on request (a chooser
 # with search, since a national file has thousands), or the ones nearest in value: a chart of
 # every district in Sweden would be unreadable.
-master = ui.shared(queries.master_data)
 standard = [d for d in master.standard if d in district_names]
 focus = [d for d in master.focus if d in district_names]
-others = [d for d in district_names if d not in standard]
 extra = []
 if others:
     extra = st.multiselect(
@@ -113,29 +124,65 @@ if (
         st.caption(ui.tm("indicators.similar_line", district=district_names[district], areas=areas))
     near = [d for d in similar["district"] if d not in extra]
 shown_districts = list(dict.fromkeys([*standard, *extra, *near])) or list(district_names)[:8]
-values = ui.cached(queries.indicator_values, code=code, districts=tuple(shown_districts), sex=None)
-chosen = values[values["sex"] == sex]
 listed = ", ".join(district_names[d] for d in shown_districts if d in district_names)
-# the charts' labels: the shown areas only (the figure cache hashes what it is given)
-shown_names = {d: district_names[d] for d in shown_districts if d in district_names}
 
-st.header(t("indicators.over_years"))
-by_year = ui.wide_table(
-    chosen.assign(district=chosen["district"].map(shown_names)),
-    index="year",
-    columns="district",
-    values="value",
-)
-ui.chart_with_table(
-    ui.figure(
+
+def values_of(code: str, shown: tuple[str, ...], sex: str) -> dict:
+    """The shown areas' values of the indicator: for the charts (the chosen sex), and as
+    tables, labelled."""
+    values = ui.cached(queries.indicator_values, code=code, districts=shown, sex=None)
+    chosen = values[values["sex"] == sex]
+    # the charts' labels: the shown areas only (the figure cache hashes what it is given)
+    names = {d: district_names[d] for d in shown if d in district_names}
+    by_year = ui.wide_table(
+        chosen.assign(district=chosen["district"].map(names)),
+        index="year",
+        columns="district",
+        values="value",
+    )
+    lines = ui.figure(
         charts.indicator_lines,
         chosen[["district", "year", "value", "target"]],
         title="",
         unit=meta["unit"],
-        district_labels=shown_names,
+        district_labels=names,
         reference=domain.MUNICIPALITY,
         target_label=t("chart.target"),
-    ),
+    )
+    latest = queries.latest_per_district(chosen)
+    bars = ui.figure(
+        charts.latest_vs_target,
+        latest[["district", "value", "target"]],
+        title="",
+        unit=meta["unit"],
+        district_labels=names,
+        value_label=t("chart.value"),
+        target_label=t("chart.target"),
+    )
+    return {
+        "by_year": by_year,
+        "lines": lines,
+        "bars": bars,
+        "latest": latest.assign(district_label=latest["district"].map(names)),
+        "table": values.assign(
+            district_label=values["district"].map(names),
+            sex_label=values["sex"].map({s: t(f"sex.{s}") for s in sexes}),
+        ),
+    }
+
+
+shown = ui.view(
+    values_of,
+    key=(code, tuple(shown_districts), sex),
+    code=code,
+    shown=tuple(shown_districts),
+    sex=sex,
+)
+
+st.header(t("indicators.over_years"))
+by_year = shown["by_year"]
+ui.chart_with_table(
+    shown["lines"],
     key="indicator_lines",
     alt=t("alt.indicator_lines", indicator=meta["name"], districts=listed),
     table_frame=by_year,
@@ -144,28 +191,18 @@ ui.chart_with_table(
 )
 
 st.header(t("indicators.latest_vs_target"))
-latest = queries.latest_per_district(chosen)
 ui.chart(
-    ui.figure(
-        charts.latest_vs_target,
-        latest[["district", "value", "target"]],
-        title="",
-        unit=meta["unit"],
-        district_labels=shown_names,
-        value_label=t("chart.value"),
-        target_label=t("chart.target"),
-    ),
+    shown["bars"],
     key="indicator_latest",
     alt=t("alt.latest_vs_target", indicator=meta["name"]),
 )
-latest = latest.assign(district_label=latest["district"].map(shown_names))
 latest_columns = {
     "district_label": t("col.district"),
     "year": t("col.year"),
     "value": t("col.value"),
     "target": t("col.target"),
 }
-ui.table(latest, latest_columns, {"value": 1, "target": 1}, key="latest_table")
+ui.table(shown["latest"], latest_columns, {"value": 1, "target": 1}, key="latest_table")
 
 st.header(t("districtmap.header"))
 ui.indicator_map(code, key="indicator_map")
@@ -175,12 +212,8 @@ st.caption(
     t(
         "indicators.values_shown",
         n=fmt.number(len(shown_districts), 0, lang),
-        total=fmt.number(coverage.loc[coverage["n_values"] > 0, "district"].nunique(), 0, lang),
+        total=fmt.number(with_values, 0, lang),
     )
-)
-table = values.assign(
-    district_label=values["district"].map(shown_names),
-    sex_label=values["sex"].map({s: t(f"sex.{s}") for s in sexes}),
 )
 value_columns = {
     "district_label": t("col.district"),
@@ -190,4 +223,4 @@ value_columns = {
     "target": t("col.target"),
     "source": t("col.source"),
 }
-ui.table(table, value_columns, {"value": 1, "target": 1}, key="values_table")
+ui.table(shown["table"], value_columns, {"value": 1, "target": 1}, key="values_table")

@@ -19,8 +19,10 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from segdash import fmt
 from segdash.domain import (
@@ -61,6 +63,14 @@ REFERENCE_SYMBOL = "diamond"
 TARGET_SYMBOL = "star"
 VALUE_BAR_COLOUR = "#0072B2"
 
+# Whether plotly checks every property of a figure as it is built. Checking costs three
+# quarters of a figure's build (a page's first run builds a dozen); the builders' figures are
+# checked in the tests instead (tests/conftest.py turns this on for every test, and
+# test_charts compares each builder's checked and unchecked figure), so the app skips it.
+VALIDATE = False
+# plotly's "none" template, as the dict a checked figure turns the name into.
+_NO_TEMPLATE = pio.templates["none"].to_plotly_json()
+
 BAR_HEIGHT = 48  # pixels per bar in horizontal bar charts
 BASE_HEIGHT = 120  # title, legend and axis around them
 
@@ -80,7 +90,7 @@ def _figure(
     house = dict(
         # No template: every colour and font is set here, and validating a template costs
         # more than building the rest of a figure.
-        template="none",
+        template=_NO_TEMPLATE,
         separators=fmt.PLOTLY_SEPARATORS,
         font=dict(family=FONT_FAMILY, size=14, color=TEXT_COLOUR),
         paper_bgcolor="white",
@@ -109,7 +119,7 @@ def _figure(
         house[key] = (
             {**merged, **value} if isinstance(merged, dict) and isinstance(value, dict) else value
         )
-    return go.Figure(data=list(data), layout=house)
+    return go.Figure(data=list(data), layout=house, _validate=VALIDATE)
 
 
 def _status_style(status: str, status_labels: Mapping[str, str]) -> dict:
@@ -300,13 +310,24 @@ def indicator_lines(
     _require(values, ["district", "year", "value", "target"])
     if values.duplicated(["district", "year"]).any():
         raise ValueError("values must hold one row per district and year (pick one sex first)")
-    years = sorted(int(y) for y in values["year"].dropna().unique())
+    # One grid of district x year for the values and one for the targets, filled in one
+    # step each (a chart per indicator, a dozen on a page: no per-district frame filtering).
+    known = values[values["year"].notna()]
+    districts = pd.unique(values["district"])
+    district_no = pd.Index(districts).get_indexer(known["district"])
+    year_of = known["year"].to_numpy(dtype=float).astype(int)
+    years = sorted(set(year_of.tolist()))
+    column = np.searchsorted(years, year_of)
+    grids = {}
+    for name in ("value", "target"):
+        grid = np.full((len(districts), len(years)), np.nan)
+        grid[district_no, column] = known[name].to_numpy(dtype=float, na_value=np.nan)
+        grids[name] = grid
     suffix = _unit_suffix(unit)
     hover = f"<b>%{{fullData.name}}</b><br>%{{x:d}}: %{{y:,.{decimals}f}}{suffix}<extra></extra>"
     lines, targets = [], []
     others = 0
-    for district in pd.unique(values["district"]):
-        rows = values[values["district"] == district].set_index("year").reindex(years)
+    for row, district in enumerate(districts):
         label = _label(district_labels, district)
         if district == reference:
             colour, symbol, line = REFERENCE_COLOUR, REFERENCE_SYMBOL, dict(dash="dash", width=4)
@@ -320,7 +341,7 @@ def indicator_lines(
             dict(  # a plain dict: plotly checks it once, in the figure
                 type="scatter",
                 x=years,
-                y=_number_or_none(rows["value"]),
+                y=[None if v != v else v for v in grids["value"][row].tolist()],  # NaN: a gap
                 name=label,
                 mode="lines+markers",
                 connectgaps=False,
@@ -329,13 +350,14 @@ def indicator_lines(
                 **common,
             )
         )
-        with_target = rows["target"].dropna()
-        if not with_target.empty:
+        target_row = grids["target"][row]
+        with_target = [i for i, v in enumerate(target_row.tolist()) if v == v]
+        if with_target:
             targets.append(
                 dict(
                     type="scatter",
-                    x=[int(y) for y in with_target.index],
-                    y=with_target.astype(float).tolist(),
+                    x=[years[i] for i in with_target],
+                    y=[float(target_row[i]) for i in with_target],
                     name=f"{plain(target_label)} {label}",
                     mode="markers",
                     marker=dict(

@@ -77,8 +77,13 @@ _MEMO_SIZE = 64
 _MEMO_LOCK = threading.Lock()
 
 
+# A page run asks for the revision once at its start (`ui.refresh_revision`); the questions
+# within the run take that reading rather than asking the database again each time.
+RUN_REVISION_SECONDS = 5.0
+
+
 def _memoised(store: Store, key: tuple, compute: Callable[[], T]) -> T:
-    full = (store.path, store.revision(), *key)
+    full = (store.path, store.revision(max_age=RUN_REVISION_SECONDS), *key)
     with _MEMO_LOCK:
         found = _MEMO.get(full)
         if found is not None:
@@ -143,7 +148,9 @@ class MasterData:
 
     @cached_property
     def district_names(self) -> dict[str, str]:
-        return dict(zip(self.districts["code"], self.districts["name"], strict=True))
+        # tolist(): iterating pandas' Arrow strings one by one is slow for a national file
+        codes, names = self.districts["code"].tolist(), self.districts["name"].tolist()
+        return dict(zip(codes, names, strict=True))
 
     @cached_property
     def action_districts(self) -> list[str]:
@@ -151,7 +158,7 @@ class MasterData:
         any other an action is aimed at, in master-data order. The filter narrows actions, so
         the thousands of comparison areas of a national file would only be noise there."""
         wanted = set(self.standard) | set(self.aimed)
-        return [c for c in self.districts["code"] if c in wanted]
+        return [c for c in self.districts["code"].tolist() if c in wanted]
 
     def districts_of_type(self, *types: str) -> list[str]:
         kinds = self.districts["district_type"]
@@ -162,7 +169,7 @@ class MasterData:
         """The focus districts (master data); when none is marked, every district but the
         municipality as a whole."""
         focus = self.districts_of_type(domain.FOCUS_TYPE)
-        return focus or [c for c in self.districts["code"] if c != domain.MUNICIPALITY]
+        return focus or [c for c in self.districts["code"].tolist() if c != domain.MUNICIPALITY]
 
     @property
     def standard(self) -> list[str]:
@@ -347,16 +354,21 @@ def status_by(store: Store, filters: Filters, by: str) -> pd.DataFrame:
     return grouped.drop(columns="_s").reset_index(drop=True)
 
 
-def status_over_periods(store: Store, filters: Filters) -> pd.DataFrame:
+def status_over_periods(store: Store, filters: Filters, by_area: bool = False) -> pd.DataFrame:
     """Counts per (period, status) for every follow-up, each against its plan in force (in SQL
-    here, for every period at once: the same rule as domain.plan_in_force)."""
+    here, for every period at once: the same rule as domain.plan_in_force). `by_area`: per
+    development area too (an `area_no` column first; the shares are within each area), for
+    all the areas in one question."""
+    area = "a.area_no, " if by_area else ""
     frame = store.df(
         """WITH p AS (SELECT DISTINCT period, CAST(left(period, 4) AS INTEGER) AS year
                       FROM current_action_status),
                 in_force AS (SELECT p.period, max(y.plan_year) AS plan_year
                              FROM p JOIN (SELECT DISTINCT plan_year FROM current_action) y
                                ON y.plan_year <= p.year GROUP BY p.period)
-           SELECT f.period, coalesce(s.status, 'missing') AS status, count(*) AS count
+           SELECT """
+        + area
+        + """f.period, coalesce(s.status, 'missing') AS status, count(*) AS count
            FROM in_force f
            JOIN current_action a ON a.plan_year = f.plan_year
            LEFT JOIN current_action_status s
@@ -371,15 +383,19 @@ def status_over_periods(store: Store, filters: Filters) -> pd.DataFrame:
             "offices": list(filters.offices),
         },
     )
+    columns = ["period", "status", "count", "share"]
     if frame.empty:
-        return pd.DataFrame(columns=["period", "status", "count", "share"])
+        return pd.DataFrame(columns=["area_no", *columns] if by_area else columns)
+    groups = ["area_no", "period"] if by_area else ["period"]
     frame["count"] = frame["count"].astype(int)
-    frame["share"] = frame["count"] / frame.groupby("period")["count"].transform("sum")
+    frame["share"] = frame["count"] / frame.groupby(groups)["count"].transform("sum")
     order = {s: i for i, s in enumerate(domain.STATUS_ORDER)}
     keys = [
         (domain.period_sort_key(p), order[s])
         for p, s in zip(frame["period"], frame["status"], strict=True)
     ]
+    if by_area:
+        keys = [(int(a), *k) for a, k in zip(frame["area_no"], keys, strict=True)]
     frame = frame.iloc[sorted(range(len(frame)), key=keys.__getitem__)]
     return frame.reset_index(drop=True)
 
@@ -973,10 +989,20 @@ class Boundaries:
     def shown(self) -> tuple[pd.DataFrame, dict]:
         """The areas a map draws, and their FeatureCollection: a municipality's layer whole; a
         larger one (a national DeSO file) around the focus districts only, where its thousands
-        of areas would be specks and every run would carry all their outlines."""
+        of areas would be specks and every run would carry all their outlines. Worked out
+        once per object (the app shares one per data revision; it is never changed)."""
+        return self._shown
+
+    @cached_property
+    def _shown(self) -> tuple[pd.DataFrame, dict]:
         if len(self.areas) <= WHOLE_LAYER_AREAS:
             return self.areas, self.geojson
         return self.around_focus()
+
+    @cached_property
+    def region_codes(self) -> dict[str, str | None]:
+        """Each area's code -> the RegSO code it lies in (None where the file gave none)."""
+        return dict(zip(self.areas["code"], self.areas["region_code"], strict=True))
 
     def around_focus(self, margin: float = 0.5) -> tuple[pd.DataFrame, dict]:
         """The areas whose outline reaches into the focus districts' bounding box widened by

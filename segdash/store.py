@@ -272,7 +272,21 @@ CREATE TABLE indicator_area_summary (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
+# Version 6: the other current data as tables too. Every page asks for the current actions,
+# statuses, areas, offices, districts and indicators, and DuckDB binds and ranks a view of all
+# batches on each of those questions (a few milliseconds each, a dozen times in a page's first
+# run). The views that rank them keep their rules under the name ranked_<table>; the current
+# rows are kept in <table>_current, refreshed in the same transaction as every import,
+# rollback and restore (`refresh_current_tables`), and current_<table> reads them as before.
+CURRENT_TABLES = ("development_area", "office", "district", "indicator", "action", "action_status")
+_V6 = "".join(
+    f"ALTER VIEW current_{name} RENAME TO ranked_{name};\n"
+    f"CREATE TABLE {name}_current AS SELECT * FROM ranked_{name};\n"
+    f"CREATE VIEW current_{name} AS SELECT * FROM {name}_current;\n"
+    for name in CURRENT_TABLES
+)
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # Frame columns for each fact table, in table order after batch_id. The importer's normalised
@@ -549,6 +563,7 @@ class Store:
         self._idle = threading.Condition(self._lock)
         self._closer: threading.Thread | None = None  # lets go after the linger; one at a time
         self._write_lock = threading.RLock()
+        self._known_revision: tuple[float, int] | None = None  # (when read, revision)
         with self._connection():  # opened now: a file that is no database is refused here
             if not self._in_memory:
                 _make_private(Path(self.path))
@@ -718,11 +733,19 @@ class Store:
     def schema_version(self) -> int:
         return self.df("SELECT max(version) AS v FROM schema_version")["v"].iloc[0]
 
-    def revision(self) -> int:
-        """A number that changes whenever the current data may have changed (for caches)."""
+    def revision(self, max_age: float = 0.0) -> int:
+        """A number that changes whenever the current data may have changed (for caches).
+
+        `max_age`: a revision read that many seconds ago or less will do (what one page run
+        asks again and again; a write through this handle forgets it at once). A cache keyed
+        on a revision read earlier may hold newer data than its key says, never older."""
+        known = self._known_revision
+        if max_age > 0 and known is not None and time.monotonic() - known[0] <= max_age:
+            return known[1]
+        read_at = time.monotonic()
         cur = self.read()
         try:
-            return int(
+            revision = int(
                 cur.execute(
                     "SELECT (SELECT coalesce(max(event_no), 0) FROM batch_event)"
                     " + (SELECT coalesce(max(event_no), 0) FROM round_event)"
@@ -731,6 +754,8 @@ class Store:
             )
         finally:
             cur.close()
+        self._known_revision = (read_at, revision)
+        return revision
 
     # -- the write path --------------------------------------------------------------------
 
@@ -748,6 +773,7 @@ class Store:
                 cur.commit()
                 return result
             finally:
+                self._known_revision = None
                 cur.close()
 
     # -- batches ---------------------------------------------------------------------------
@@ -796,6 +822,7 @@ class Store:
                 cur.unregister("incoming_rows")
         if len(frames.get("indicator_value", ())):
             refresh_current_values(cur, batch_id)
+        refresh_current_tables(cur, [n for n in CURRENT_TABLES if len(frames.get(n, ()))])
         return batch_id
 
     def batches(self) -> pd.DataFrame:
@@ -844,6 +871,7 @@ class Store:
             cur.execute("UPDATE import_batch SET state = ? WHERE batch_id = ?", [wanted, batch_id])
             _add_event(cur, batch_id, "restore" if active else "rollback", actor)
             refresh_current_values(cur, batch_id)
+            refresh_current_tables(cur, CURRENT_TABLES)
 
         self.write(change)
 
@@ -1059,6 +1087,16 @@ _SUMMARY_SELECT = f"""
            l.last_value, l.last_target, t.trend_year, t.trend_value, l.batch_ids
     FROM last l LEFT JOIN trend t USING (indicator_code, district_code, sex)
     ORDER BY ALL"""
+
+
+def refresh_current_tables(cur: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> None:
+    """Rank these tables' current rows again from every active batch (schema 6: small tables,
+    a few thousand rows at most); call inside `Store.write`."""
+    for name in tables:
+        if name not in CURRENT_TABLES:  # identifiers only from the fixed list
+            raise ValueError(f"{name} has no table of current rows")
+        cur.execute(f"DELETE FROM {name}_current")
+        cur.execute(f"INSERT INTO {name}_current SELECT * FROM ranked_{name}")
 
 
 def refresh_current_values(cur: duckdb.DuckDBPyConnection, batch_id: int) -> None:

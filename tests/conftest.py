@@ -164,6 +164,15 @@ def rows(store: Store, sql: str, params: list | None = None) -> list[tuple]:
 # --- fixtures -----------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def checked_figures(monkeypatch):
+    """Every figure built in a test is checked by plotly, property by property (the app skips
+    that for speed: `charts.VALIDATE`); an invalid property fails the test that built it."""
+    from segdash import charts
+
+    monkeypatch.setattr(charts, "VALIDATE", True)
+
+
 @pytest.fixture
 def store(tmp_path):
     s = Store(tmp_path / "t.duckdb")

@@ -6,9 +6,11 @@ so a label that shows up in a figure can only have come from the mapping the tes
 
 from __future__ import annotations
 
+import json
 import math
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from segdash import charts, fmt
@@ -432,3 +434,21 @@ def test_an_empty_title_is_allowed():
     )
     assert fig.layout.title.text == ""
     assert fig.layout.margin.t < area_bars().layout.margin.t
+
+
+@pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+def test_every_figure_is_the_same_whether_plotly_checks_it_or_not(build, monkeypatch):
+    # The app builds figures unchecked (charts.VALIDATE is off outside the tests): what it
+    # draws must be exactly what the checked figure holds.
+    checked = build()
+    monkeypatch.setattr(charts, "VALIDATE", False)
+    unchecked = build()
+    drawn = json.loads(checked.to_json())
+    assert json.loads(unchecked.to_json()) == drawn
+    assert json.loads(go.Figure(charts.figure_spec(unchecked)).to_json()) == drawn
+
+
+def test_the_tests_build_every_figure_checked():
+    assert charts.VALIDATE is True
+    with pytest.raises(ValueError, match="colour"):
+        charts._figure("Rubrik", data=[dict(type="scatter", colour="red")])

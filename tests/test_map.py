@@ -229,3 +229,23 @@ def test_a_national_layer_is_drawn_around_the_focus_districts_and_a_municipality
     )
     assert [f["id"] for f in geojson["features"]] == list(areas["code"])
     assert areas["is_focus"].sum() == 2
+
+
+def test_the_maps_are_the_same_whether_plotly_checks_them_or_not(demo_store, monkeypatch):
+    # The app builds figures unchecked (charts.VALIDATE): it must draw what a checked map holds.
+    found = queries.boundaries(demo_store)
+
+    def both():
+        _, district = build(demo_store, "ARBL", 2023)
+        locator = charts.locator_map(
+            found.areas[["code", "name", "is_focus"]],
+            geojson=found.geojson,
+            title="",
+            focus_label="Fokusområden",
+            other_label="Övriga områden",
+        )
+        return [json.dumps(charts.figure_spec(f), sort_keys=True) for f in (district, locator)]
+
+    checked = both()
+    monkeypatch.setattr(charts, "VALIDATE", False)
+    assert both() == checked

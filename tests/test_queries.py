@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 from conftest import FOLLOWUP_HEADER, PLAN_2022, PLAN_HEADER, import_ok, xlsx_file
 
@@ -176,6 +177,17 @@ def test_status_over_all_periods(dashboard_store):
         ("2023", "done"): 1,
         ("2023", "missing"): 1,
     }
+
+
+def test_status_over_periods_by_area_is_each_areas_own_in_one_question(dashboard_store):
+    by_area = q.status_over_periods(dashboard_store, Filters(), by_area=True)
+    assert sorted(by_area["area_no"].unique()) == [1, 2, 3, 4, 5]
+    for area, rows in by_area.groupby("area_no"):
+        alone = q.status_over_periods(dashboard_store, Filters(areas=(int(area),)))
+        pd.testing.assert_frame_equal(rows.drop(columns="area_no").reset_index(drop=True), alone)
+    # the shares are within each area and period
+    sums = by_area.groupby(["area_no", "period"])["share"].sum()
+    assert sums.round(9).eq(1).all()
 
 
 def test_changes_since_previous(dashboard_store):

@@ -123,18 +123,19 @@ def build_report(
     over_time = over_time[over_time["period"].isin(upto)]
     master = queries.master_data(store)
     areas = master.areas
+    by_area = queries.status_over_periods(store, replace(filters, period=None), by_area=True)
+    by_area = by_area[by_area["period"].isin(upto)]
     sections = []
     for area in areas.itertuples():
         mine = statuses[statuses["area_no"] == area.area_no]
         if mine.empty:
             continue
-        area_filters = replace(filters, period=None, areas=(int(area.area_no),))
-        counts = queries.status_over_periods(store, area_filters)
+        counts = by_area[by_area["area_no"] == area.area_no].drop(columns="area_no")
         sections.append(
             AreaSection(
                 int(area.area_no),
                 area.name,
-                counts[counts["period"].isin(upto)].reset_index(drop=True),
+                counts.reset_index(drop=True),
                 mine.assign(status_label=mine["status"].map(labels))[
                     ["action_no", "title", "lead_office_name", "status_label", "comment"]
                 ].reset_index(drop=True),

@@ -22,6 +22,7 @@ from segdash.ui.data import (
     refresh_revision,
     settle_memory,
     shared,
+    view,
 )
 from segdash.ui.lang import (
     LANG_KEY,
@@ -117,5 +118,6 @@ __all__ = [
     "url_choice",
     "url_text",
     "url_values",
+    "view",
     "wide_table",
 ]

@@ -189,3 +189,30 @@ def figure(
     if key is None:
         return _cached_figure(_name(builder), frame, options_key, builder)
     return _keyed_figure(_name(builder), key, _revision(), lang(), frame, options_key, builder)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _view(
+    name: str,
+    key: tuple,
+    db_path: str,
+    revision: int,
+    language: str,
+    _build: Callable,
+    _kwargs: dict,
+):
+    return _build(**_kwargs)
+
+
+def view(build: Callable[..., R], /, *, key: tuple, **inputs) -> R:
+    """`build(**inputs)`: what a page makes of its query results to show them (labels,
+    reshaped and formatted tables, the figures), made once per `key`, database, data revision
+    and language, and shared. A rerun with the same choices then only draws what it was given.
+
+    `key` must name every choice the result depends on (the inputs are not hashed: they are
+    used only when the result is made); `build` may ask `cached`, `shared` and `figure`
+    itself. Like `shared`, never change what it returns, and never put anything about the
+    user (who is signed in, what they may do) into it."""
+    # a page's own functions live in a module named "__main__": the file tells pages apart
+    name = f"{build.__code__.co_filename}:{build.__qualname__}"
+    return _view(name, key, db_path_from_env(), _revision(), lang(), build, inputs)

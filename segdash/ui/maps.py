@@ -7,10 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from segdash import charts, fmt, queries
-from segdash.ui.data import cached, figure, shared
+from segdash.ui.data import cached, figure, shared, view
 from segdash.ui.lang import lang, t
 from segdash.ui.widgets import chart, md, table
 
@@ -26,8 +27,7 @@ def boundary_caption(found: queries.Boundaries, *, with_values: bool = True) -> 
         text += " " + t("districtmap.source_demo")
     elif found.is_demo:
         text += " " + t("districtmap.source_scb")
-    regso = dict(zip(found.areas["code"], found.areas["region_code"], strict=True))
-    if regso.get("Skäggetorp") == SKAGGETORP_REGSO:
+    if found.region_codes.get("Skäggetorp") == SKAGGETORP_REGSO:
         text += " " + t("districtmap.skaggetorp_note")
     shown, _ = found.shown()
     if len(shown) < len(found.areas):
@@ -46,6 +46,35 @@ class ClickedArea:
     value_text: str  # the value with its unit, or "Inget värde"
 
 
+def _map_of(code: str, year: int) -> tuple[go.Figure, pd.DataFrame, pd.DataFrame]:
+    """The map of one indicator and year, the areas it draws with their values, and the same
+    rows best first for the table beside it (made once per data revision and language)."""
+    found = shared(queries.boundaries)
+    catalogue = cached(queries.indicator_catalogue)
+    meta = catalogue[catalogue["code"] == code].iloc[0]
+    values = cached(queries.map_values, indicator=code, year=year)
+    areas, geojson = found.shown()
+    if len(areas) < len(found.areas):
+        values = values[values["code"].isin(set(areas["code"]))].reset_index(drop=True)
+    higher = None if pd.isna(meta["higher_is_better"]) else bool(meta["higher_is_better"])
+    fig = figure(
+        charts.district_map,
+        values[["code", "name", "value", "is_focus"]],
+        key=("map", code, year),
+        geojson=geojson,
+        title=f"{meta['name']}, {year}",
+        unit=meta["unit"] if isinstance(meta["unit"], str) else None,
+        higher_is_better=higher,
+        value_label=t("chart.value"),
+        no_value_label=t("districtmap.no_value"),
+        focus_label=t("districtmap.focus"),
+        better_label=t("districtmap.darker_better"),
+        lang=lang(),
+    )
+    listed = values.sort_values("value", ascending=higher is False, na_position="last")
+    return fig, values, listed.reset_index(drop=True)
+
+
 def indicator_map(code: str, *, key: str) -> ClickedArea | None:
     """The map of one indicator; returns the area the user clicked, if any."""
     found = shared(queries.boundaries)
@@ -60,28 +89,9 @@ def indicator_map(code: str, *, key: str) -> ClickedArea | None:
         boundary_caption(found)
         return None
     year = st.selectbox(t("districtmap.year"), years, key=f"{key}_year")
-    values = cached(queries.map_values, indicator=code, year=int(year))
-    areas, geojson = found.shown()
-    if len(areas) < len(found.areas):
-        values = values[values["code"].isin(set(areas["code"]))].reset_index(drop=True)
-    higher = None if pd.isna(meta["higher_is_better"]) else bool(meta["higher_is_better"])
+    fig, values, listed = view(_map_of, key=(code, int(year)), code=code, year=int(year))
     unit = meta["unit"] if isinstance(meta["unit"], str) else None
-    title = f"{meta['name']}, {year}"
-    fig = figure(
-        charts.district_map,
-        values[["code", "name", "value", "is_focus"]],
-        key=("map", code, int(year)),
-        geojson=geojson,
-        title=title,
-        unit=unit,
-        higher_is_better=higher,
-        value_label=t("chart.value"),
-        no_value_label=t("districtmap.no_value"),
-        focus_label=t("districtmap.focus"),
-        better_label=t("districtmap.darker_better"),
-        lang=lang(),
-    )
-    shown = int(values["value"].notna().sum())
+    shown = int(listed["value"].notna().sum())
     if shown < 2:
         st.info(
             t(
@@ -111,7 +121,6 @@ def indicator_map(code: str, *, key: str) -> ClickedArea | None:
             selection_mode="points",
         )
     with right:
-        listed = values.sort_values("value", ascending=higher is False, na_position="last")
         heading = t("col.value") + (f" ({unit})" if unit else "")
         table(
             listed,

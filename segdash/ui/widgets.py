@@ -4,10 +4,13 @@ and a text alternative, and the pages' empty states."""
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 import streamlit as st
 
 from segdash import charts, exports, fmt, queries
@@ -61,6 +64,54 @@ def demo_banner(store: Store) -> None:
         st.warning(t("app.demo_banner"), icon=":material/info:")
 
 
+# The shown form of a frame, kept while the frame lives: a frame a page keeps from run to run
+# (`ui.view`, `ui.shared`) is formatted once, not on every rerun. Frames shown are never
+# changed afterwards.
+_shown_tables: dict[int, tuple[weakref.ref, tuple, pa.Table]] = {}
+
+
+def _forget(ref: weakref.ref, ident: int) -> None:
+    entry = _shown_tables.get(ident)
+    if entry is not None and entry[0] is ref:
+        _shown_tables.pop(ident, None)
+
+
+def _shown(
+    frame: pd.DataFrame, columns: dict[str, str], decimals: dict[str, int], language: str
+) -> pa.Table:
+    signature = (tuple(columns.items()), tuple(decimals.items()), language)
+    entry = _shown_tables.get(id(frame))
+    if entry is not None and entry[0]() is frame and entry[1] == signature:
+        return entry[2]
+    # One constructor over plain arrays: a page draws a dozen small tables per run, and
+    # pandas' select, copy, where and rename cost more than the data in them.
+    shown = {}
+    for column, header in columns.items():
+        values = frame[column]
+        if column in decimals:
+            # object, not pandas' str dtype, which checks every one of the texts
+            cells = np.array(fmt.numbers(values, decimals[column], language), dtype=object)
+        elif pd.api.types.is_object_dtype(values.dtype) or pd.api.types.is_string_dtype(
+            values.dtype
+        ):
+            # An empty text cell is empty on screen (Streamlit would write a grey "None").
+            cells = values.to_numpy(dtype=object, na_value=None)
+            missing = pd.isna(cells)
+            if missing.any():
+                cells = cells.copy()
+                cells[missing] = ""
+        else:
+            cells = values.to_numpy()
+        shown[header] = cells
+    # As Arrow, which is what st.dataframe sends: converted once, not on every draw.
+    result = pa.Table.from_pandas(
+        pd.DataFrame(shown, index=pd.RangeIndex(len(frame)), copy=False), preserve_index=False
+    )
+    ident = id(frame)
+    _shown_tables[ident] = (weakref.ref(frame, lambda ref: _forget(ref, ident)), signature, result)
+    return result
+
+
 def table(
     frame: pd.DataFrame,
     columns: dict[str, str],
@@ -76,34 +127,31 @@ def table(
     own number formats follow the browser's locale, not the app's language. The downloads keep
     them as numbers. Text is shown as text, never as HTML.
     """
-    raw = frame[list(columns)].rename(columns=columns)
-    shown = frame[list(columns)].copy()
-    language = lang()
-    for column, places in (decimals or {}).items():
-        if column in shown:
-            # object, not pandas' str dtype, which checks every one of the texts
-            shown[column] = pd.Series(
-                fmt.numbers(shown[column], places, language), index=shown.index, dtype=object
-            )
-    # An empty text cell is empty on screen (Streamlit would write a grey "None").
-    for column in shown.columns:
-        kind = shown[column].dtype
-        text = pd.api.types.is_object_dtype(kind) or pd.api.types.is_string_dtype(kind)
-        if text and column not in (decimals or {}):
-            shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
-    shown = shown.rename(columns=columns)
-    event = st.dataframe(shown, hide_index=True, width="stretch", key=key, height=height, **kwargs)
+    shown = _shown(frame, columns, decimals or {}, lang())
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key=key,
+        height=height,
+        **kwargs,
+    )
     if key is not None:
-        downloads(raw, key)
+        downloads(frame, key, columns)
     return event
 
 
-def downloads(frame: pd.DataFrame, name: str) -> None:
-    """Two small buttons: the frame as xlsx and as CSV, made only when clicked."""
+def downloads(frame: pd.DataFrame, name: str, columns: dict[str, str] | None = None) -> None:
+    """Two small buttons: the frame (its `columns` under their headers, when given) as xlsx and
+    as CSV, made only when clicked."""
+
+    def rows() -> pd.DataFrame:
+        return frame if columns is None else frame[list(columns)].rename(columns=columns)
+
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(
         t("export.xlsx"),
-        data=lambda: exports.frame_to_xlsx(frame, name[:31]),
+        data=lambda: exports.frame_to_xlsx(rows(), name[:31]),
         file_name=f"{name}.xlsx",
         key=f"{name}_xlsx",
         on_click="ignore",
@@ -114,7 +162,7 @@ def downloads(frame: pd.DataFrame, name: str) -> None:
     )
     right.download_button(
         t("export.csv"),
-        data=lambda: exports.frame_to_csv(frame),
+        data=lambda: exports.frame_to_csv(rows()),
         file_name=f"{name}.csv",
         key=f"{name}_csv",
         on_click="ignore",
