@@ -341,7 +341,7 @@ def indicator_lines(
             dict(  # a plain dict: plotly checks it once, in the figure
                 type="scatter",
                 x=years,
-                y=[None if v != v else v for v in grids["value"][row].tolist()],  # NaN: a gap
+                y=_number_or_none(grids["value"][row]),
                 name=label,
                 mode="lines+markers",
                 connectgaps=False,

@@ -150,15 +150,18 @@ def test_the_view_fits_linkoping(demo_store):
     assert 7.5 < view["zoom"] < 10
 
 
-def test_the_locator_map_marks_the_three_focus_districts(demo_store):
-    found = queries.boundaries(demo_store)
-    fig = charts.locator_map(
+def locator(found: queries.Boundaries):
+    return charts.locator_map(
         found.areas[["code", "name", "is_focus"]],
         geojson=found.geojson,
         title="",
         focus_label="Fokusområden",
         other_label="Övriga områden",
     )
+
+
+def test_the_locator_map_marks_the_three_focus_districts(demo_store):
+    fig = locator(queries.boundaries(demo_store))
     by_name = {t.name: t for t in fig.data}
     assert sorted(by_name["Fokusområden"].locations) == ["Berga", "Ryd", "Skäggetorp"]
     assert len(by_name["Övriga områden"].locations) == 29
@@ -237,14 +240,8 @@ def test_the_maps_are_the_same_whether_plotly_checks_them_or_not(demo_store, mon
 
     def both():
         _, district = build(demo_store, "ARBL", 2023)
-        locator = charts.locator_map(
-            found.areas[["code", "name", "is_focus"]],
-            geojson=found.geojson,
-            title="",
-            focus_label="Fokusområden",
-            other_label="Övriga områden",
-        )
-        return [json.dumps(charts.figure_spec(f), sort_keys=True) for f in (district, locator)]
+        figures = (district, locator(found))
+        return [json.dumps(charts.figure_spec(f), sort_keys=True) for f in figures]
 
     checked = both()
     monkeypatch.setattr(charts, "VALIDATE", False)
