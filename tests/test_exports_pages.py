@@ -24,26 +24,35 @@ def download_labels(at: AppTest) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("page", "tables"),
+    ("page", "tables", "folds"),
     [
-        # by area, by office, over time, and the changes since 2022 (27 of the 2023 plan's 50
-        # actions have another status in 2023 than in 2022, or are new)
-        ("pages/overview.py", 4),
-        ("pages/actions.py", 2),  # the actions, and the first one's follow-ups
+        # the changes since 2022 (27 of the 2023 plan's 50 actions have another status in 2023
+        # than in 2022, or are new); folded under the charts: by area, by office, over time
+        ("pages/overview.py", 1, ["chart_area", "chart_office", "chart_over_time"]),
+        ("pages/actions.py", 2, []),  # the actions, and the first one's follow-ups
         # the first office by name (IAF)'s 15 actions of 2023, and its 3 at risk or cancelled
-        ("pages/offices.py", 2),
-        # the chart's table, latest against target, every value (the map's side table has no
-        # downloads of its own: every value is in the last table)
-        ("pages/indicators.py", 3),
+        ("pages/offices.py", 2, []),
+        # latest against target, every value (the map's side table has no downloads of its
+        # own: every value is in the last table); folded: the chart's values per year
+        ("pages/indicators.py", 2, ["indicator_lines"]),
     ],
 )
-def test_tables_come_with_excel_and_csv_downloads(demo_db, page, tables):
+def test_tables_come_with_excel_and_csv_downloads(demo_db, page, tables, folds):
     at = AppTest.from_file(APP, default_timeout=60)
     at.run()
     at.switch_page(page).run()
     assert not at.exception
-    labels = download_labels(at)
-    assert labels == ["Excel", "CSV"] * tables
+    assert download_labels(at) == ["Excel", "CSV"] * tables
+    # A chart's table is made only once its fold is opened; then it has its downloads too.
+    folded = [e for e in at.expander if e.label == "Samma siffror som tabell"]
+    assert len(folded) == len(folds)
+    assert all(not e.children for e in folded)
+    for key in folds:
+        at.session_state[f"{key}_table_open"] = True
+    at.run()
+    assert not at.exception
+    assert download_labels(at) == ["Excel", "CSV"] * (tables + len(folds))
+    assert all(e.children for e in at.expander if e.label == "Samma siffror som tabell")
 
 
 def test_report_page_offers_word_and_pdf(demo_db):

@@ -296,7 +296,7 @@ class _Checker:
         if isinstance(raw.dtype, pd.CategoricalDtype):  # text: each distinct one once
             labels, uniques = distinct(raw)
             numbers, no_number = _numbers(uniques)
-            out = pd.Series(np.append(numbers, np.nan)[labels], index=raw.index)
+            out = pd.Series(np.append(numbers, np.nan)[labels], index=raw.index, copy=False)
             bad = np.flatnonzero(np.append(no_number, False)[labels])
         else:
             values = _real_numbers(raw)
@@ -306,7 +306,7 @@ class _Checker:
             numbers, no_number = _numbers(np.asarray(uniques, dtype=object))
             values[slow] = numbers[labels]
             bad = slow[no_number[labels]]
-            out = pd.Series(values, index=raw.index)
+            out = pd.Series(values, index=raw.index, copy=False)
         label = self.table.header(key)
         self.error(bad.tolist(), key, lambda v: f"”{show_value(v)}” är inget tal ({label}).", raw)
         if low is not None or high is not None:
@@ -365,8 +365,13 @@ def _coded(labels: np.ndarray, values: list[object], blank: object = None) -> pd
     table[: len(values)] = values
     table[np.equal(table, None)] = blank
     codes, categories = pd.factorize(table, use_na_sentinel=True)
+    # The per-value codes in the narrowest type first, so that the one pass over the rows
+    # makes the Categorical's own codes (a national file: 2 000 000 rows per column).
+    narrow = codes.astype(np.min_scalar_type(-max(len(categories), 1)))
     return pd.Series(
-        pd.Categorical.from_codes(codes[labels], categories=pd.Index(categories, dtype=object))
+        pd.Categorical.from_codes(
+            narrow[labels], categories=pd.Index(categories, dtype=object), validate=False
+        )
     )
 
 
@@ -939,7 +944,8 @@ def indicator_values(table: Table, ctx: Context) -> tuple[pd.DataFrame, list[Iss
             "target": ck.number("target"),
             "source": ck.coded_text("source"),
             "marker": markers,
-        }
+        },
+        copy=False,  # fresh columns: no 2 000 000-row copy into one block
     )
     _collisions(ck, out, table)
     out, table_issues = ck.result(out)
@@ -1075,9 +1081,12 @@ def _no_value_column(table: Table) -> Issue:
 
 def _periods(ck: _Checker, table: Table) -> pd.Series:
     """Each row's period as a `StatPeriod.code` (an integer, so that millions of rows compare
-    fast); six-digit YYYYNN read as quarters or months once the whole table is seen."""
+    fast); six-digit YYYYNN read as quarters or months once the whole table is seen. The work
+    is per distinct value, and the rows get theirs in one step at the end."""
     if "_period" in ck.frame:
-        codes = ck.frame["_period"]
+        labels, uniques = pd.factorize(ck.frame["_period"], use_na_sentinel=True)
+        numbers = pd.to_numeric(pd.Series(uniques, dtype=object), errors="coerce")
+        numbers = numbers.to_numpy(dtype=float, na_value=np.nan)
     else:
         label = table.header("year")
 
@@ -1094,11 +1103,12 @@ def _periods(ck: _Checker, table: Table) -> pd.Series:
             ),
             True,
         )
-        per_value = [np.nan if c is None else c for c in converted]
-        codes = pd.Series(np.array([*per_value, np.nan], dtype=float)[labels])
-    numbers = pd.to_numeric(codes, errors="coerce")
-    kind_no = (numbers % 1000) // 100
-    six = (kind_no == _KIND_N).to_numpy()
+        numbers = np.array([np.nan if c is None else c for c in converted], dtype=float)
+    six = (numbers % 1000) // 100 == _KIND_N
+    if six.any():
+        used = np.zeros(len(numbers), dtype=bool)
+        used[labels[labels >= 0]] = True
+        six &= used
     if six.any():
         parts = numbers[six] % 100
         # Quarters when no part passes 4 (Tillväxtanalys writes 200701 … 200704), unless the
@@ -1106,9 +1116,9 @@ def _periods(ck: _Checker, table: Table) -> pd.Series:
         named = named_part(table.options.per_year or "")
         as_quarters = bool(parts.max() <= 4) and not (named and named[0] == "M")
         target = _KIND_Q if as_quarters else _KIND_M
-        numbers = numbers.where(~six, numbers - (_KIND_N - target) * 100)
-        first = StatPeriod.from_code(int(codes[six].min()))
-        last = StatPeriod.from_code(int(codes[six].max()))
+        first = StatPeriod.from_code(int(numbers[six].min()))
+        last = StatPeriod.from_code(int(numbers[six].max()))
+        numbers = np.where(six, numbers - (_KIND_N - target) * 100, numbers)
         what = "kvartal (01–04)" if as_quarters else "månader (01–12)"
         ck.issues.append(
             table.issue(
@@ -1117,7 +1127,9 @@ def _periods(ck: _Checker, table: Table) -> pd.Series:
                 f"{'kvartal' if as_quarters else 'månad'} med sex siffror.",
             )
         )
-    return numbers.astype("Int64")
+    per_row = np.append(numbers, np.nan)[labels]
+    blank = np.isnan(per_row)
+    return pd.Series(pd.arrays.IntegerArray(np.where(blank, 0, per_row).astype(np.int64), blank))
 
 
 _KIND_Q = StatPeriod(2000, "K", 1).code // 100 % 10
@@ -1215,16 +1227,31 @@ def _district_codes(ck: _Checker, table: Table, ctx: Context, options: ImportOpt
     # thousands of areas.
     code_labels, code_count = _as_written(codes)
     name_labels, name_count = _as_written(names)
-    labels, _ = pd.factorize((code_labels + 1) * (name_count + 1) + (name_labels + 1))
-    # Each pair's first row: factorize numbers pairs as they first appear.
-    first = np.flatnonzero(labels > np.maximum.accumulate(np.r_[-1, labels[:-1]]))
-    first_codes, first_names = cells(codes.iloc[first]), cells(names.iloc[first])
+    if name_count == 0:  # codes only (a national file): a pair is its code
+        labels, count = code_labels, code_count
+    elif code_count == 0:
+        labels, count = name_labels, name_count
+    else:
+        pairs = (code_labels.astype(np.int64) + 1) * (name_count + 1) + (name_labels + 1)
+        labels, uniques = pd.factorize(pairs)
+        count = len(uniques)
+    # Each pair's first row (none: a code no row uses), for its cells as written.
+    first = np.full(count + 1, len(labels), dtype=np.int64)  # the last slot: blank cells
+    np.minimum.at(first, labels, np.arange(len(labels)))
+    used = first[:count] < len(labels)
+    first_codes = np.full(count, None, dtype=object)
+    first_names = np.full(count, None, dtype=object)
+    first_codes[used] = cells(codes.iloc[first[:count][used]])
+    first_names[used] = cells(names.iloc[first[:count][used]])
     missing = (codes.isna() & names.isna()).to_numpy()
     if missing.any():
         ck.error(missing, key, f"Värde saknas i den obligatoriska kolumnen {table.header(key)}.")
     found_for: list[str | None] = []
     messages: dict[int, str] = {}
     for n, (code_cell, name_cell) in enumerate(zip(first_codes, first_names, strict=True)):
+        if not used[n]:
+            found_for.append(None)
+            continue
         code, name = cell_text(code_cell), cell_text(name_cell)
         if code is None and name is None:
             found_for.append(None)
@@ -1253,7 +1280,8 @@ def _district_codes(ck: _Checker, table: Table, ctx: Context, options: ImportOpt
             [
                 cell_text(name) or cell_text(code)
                 for code, name in zip(first_codes, first_names, strict=True)
-            ],
+            ]
+            + [None],  # blank cells (label -1)
             dtype=object,
         )
         by_value = {shown[n]: m for n, m in messages.items()}
@@ -1271,7 +1299,7 @@ def _as_written(column: pd.Series) -> tuple[np.ndarray, int]:
     """Each row's number among the column's distinct cells as text (blank: as ""), and how many
     there are; the text decides, so 580 and "580" are one."""
     if isinstance(column.dtype, pd.CategoricalDtype):  # text already
-        return column.cat.codes.to_numpy().astype(np.int64), len(column.cat.categories)
+        return column.cat.codes.to_numpy(), len(column.cat.categories)
     labels, uniques = pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)
     if any(isinstance(value, bool) for value in uniques):  # True is 1 to factorize, not as text
         cells = column.astype(object).fillna("").map(str).to_numpy(dtype=object)
@@ -1377,14 +1405,16 @@ def _repeats(frame: pd.DataFrame, rows: np.ndarray) -> bool:
     for column in frame:
         values = frame[column]
         if isinstance(values.dtype, pd.CategoricalDtype):
-            labels, count = values.cat.codes.to_numpy().astype(np.int64), len(values.cat.categories)
+            labels, count = values.cat.codes.to_numpy(), len(values.cat.categories)
         else:
             labels, uniques = pd.factorize(values, use_na_sentinel=True)
             count = len(uniques)
         scale *= count + 1
         if scale >= 2**62:  # too many combinations for one integer
             return bool(frame[rows].duplicated().any())
-        key = key * (count + 1) + labels + 1
+        key *= count + 1  # in place: no new 2 000 000-row arrays per column
+        key += labels
+        key += 1
     chosen = key[rows]
     if scale <= max(16 * len(chosen), 1 << 20):  # a table of every combination, 1 byte each
         seen = np.zeros(scale, dtype=bool)
@@ -1398,10 +1428,11 @@ def _to_years(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     """Years as they are; sub-year periods made years by the analyst's --per-year rule."""
     codes = pd.to_numeric(out["period"]).astype("int64")
-    kind_numbers = set(((codes % 1000) // 100).unique().tolist())
+    periods = codes.unique()  # what is asked of each period: once per distinct one
+    kind_numbers = set(((periods % 1000) // 100).tolist())
     if kind_numbers == {0}:
-        return out.assign(period=(codes // 1000).to_numpy()), []
-    sub = sorted(StatPeriod.from_code(int(c)) for c in codes.unique() if (c % 1000) // 100)
+        return out.assign(period=codes.to_numpy() // 1000), []
+    sub = sorted(StatPeriod.from_code(int(c)) for c in periods if (c % 1000) // 100)
     what = _KIND_NAMES.get(sub[0].kind, "delår")
     if 0 in kind_numbers:
         return out.iloc[0:0], [

@@ -248,8 +248,14 @@ def chart_with_table(
     table_key: str | None = None,
     **chart_options,
 ):
-    """The chart, and under it, folded, the same figures as a table (with downloads)."""
+    """The chart, and under it, folded, the same figures as a table (with downloads).
+
+    The table is made only while its fold is open (opening it runs the page again): folded, it
+    costs a page run nothing, and the browser loads no table code for it. A page has several,
+    each a table with two download buttons. The fold stays open for the session."""
     event = chart(figure, key=key, alt=alt, **chart_options)
-    with st.expander(t("overview.table_alt")):
-        table(table_frame, columns, decimals, key=table_key or f"{key}_table")
+    folded = st.expander(t("overview.table_alt"), key=f"{key}_table_open", on_change="rerun")
+    if folded.open:
+        with folded:
+            table(table_frame, columns, decimals, key=table_key or f"{key}_table")
     return event
