@@ -181,7 +181,17 @@ if previous:
             "after_label": t("col.status_after"),
             "comment": t("col.comment"),
         }
-        ui.table(changes, columns, key=f"changes_{filters.period}")
+        # The list is made when it is opened: the overview's charts come first.
+        listed = ui.fold(
+            t("overview.changes_list", n=fmt.number(len(changes), 0, lang)),
+            key="overview_changes_open",
+        )
+        if listed.open:
+            with listed:
+                ui.table(changes, columns, key=f"changes_{filters.period}")
 
-# Where the focus districts lie, for those who don't know the city.
-ui.locator_map(key="overview_locator")
+# Where the focus districts lie, for those who don't know the city: on request.
+located = ui.fold(t("overview.where"), key="overview_locator_open")
+if located.open:
+    with located:
+        ui.locator_map(key="overview_locator")

@@ -75,6 +75,9 @@ def periods(store: Store) -> list[str]:
 _MEMO: OrderedDict[tuple, object] = OrderedDict()
 _MEMO_SIZE = 64
 _MEMO_LOCK = threading.Lock()
+# One computation per key at a time: after an import every viewer's next run asks the same
+# questions at once, and the others wait for the first one's answer instead of asking too.
+_COMPUTING: dict[tuple, threading.Lock] = {}
 
 
 # A page run asks for the revision once at its start (`ui.refresh_revision`); the questions
@@ -88,12 +91,21 @@ def _memoised(store: Store, key: tuple, compute: Callable[[], T]) -> T:
         found = _MEMO.get(full)
         if found is not None:
             _MEMO.move_to_end(full)
-    if found is None:
-        found = compute()
+            return found.copy()  # type: ignore[attr-defined] - DataFrame or list
+        computing = _COMPUTING.setdefault(full, threading.Lock())
+    with computing:
         with _MEMO_LOCK:
-            _MEMO[full] = found
-            while len(_MEMO) > _MEMO_SIZE:
-                _MEMO.popitem(last=False)
+            found = _MEMO.get(full)
+        if found is None:
+            try:
+                found = compute()
+                with _MEMO_LOCK:
+                    _MEMO[full] = found
+                    while len(_MEMO) > _MEMO_SIZE:
+                        _MEMO.popitem(last=False)
+            finally:
+                with _MEMO_LOCK:
+                    _COMPUTING.pop(full, None)
     return found.copy()  # type: ignore[attr-defined] - DataFrame or list
 
 

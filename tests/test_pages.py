@@ -92,14 +92,19 @@ def test_overview_shows_the_key_figures_of_the_latest_follow_up(demo_db):
         "Genomförd": "10",
         "Avbruten": "3",
     }
-    # stacked bars by area and by office, status over all periods, and where the focus
-    # districts lie
-    assert [c.key for c in at.get("plotly_chart")] == [
-        "chart_area",
-        "chart_office",
-        "chart_over_time",
-        "overview_locator",
-    ]
+    # stacked bars by area and by office, status over all periods; folded, and made only
+    # when opened: the list of changed actions and the map of where the focus districts lie
+    charts = ["chart_area", "chart_office", "chart_over_time"]
+    assert [c.key for c in at.get("plotly_chart")] == charts
+    folds = {e.label: e for e in at.expander}
+    changed = folds["Åtgärder som bytt status eller är nya (27)"]
+    assert not changed.children and not at.dataframe
+    assert not folds["Var ligger fokusområdena?"].children
+    at.session_state["overview_changes_open"] = True
+    at.session_state["overview_locator_open"] = True
+    at.run()
+    assert [c.key for c in at.get("plotly_chart")] == [*charts, "overview_locator"]
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 27
     assert url(at, "period") == ["2023"]
 
 
@@ -404,6 +409,8 @@ def test_text_from_the_data_is_never_markup(empty_db):
 
 def test_an_empty_comment_is_an_empty_cell_not_none(demo_db):
     at = app()
+    at.session_state["overview_changes_open"] = True  # the list of changes, unfolded
+    at.run()
     (changes,) = [df.value for df in at.dataframe if "Status nu" in df.value.columns]
     comments = changes["Kommentar"]
     # The demo's 2023 follow-up leaves some comments empty: they show as empty cells.

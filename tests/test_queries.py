@@ -290,3 +290,50 @@ def test_empty_database_gives_empty_answers(store):
     assert q.status_over_periods(store, Filters()).empty
     assert q.changes_since_previous(store, Filters(period="2022")).empty
     assert q.indicator_catalogue(store).empty
+
+
+def test_viewers_asking_the_same_question_at_once_share_one_query(dashboard_store):
+    """After an import every open page asks again at the same moment: one query answers all."""
+    import threading
+    import time
+
+    q.clear_memo()
+    asked = []
+    started = threading.Barrier(8)
+
+    def compute():
+        asked.append(threading.get_ident())
+        time.sleep(0.2)  # long enough for every other viewer to arrive meanwhile
+        return ["2022", "2023"]
+
+    answers = []
+
+    def viewer():
+        started.wait()
+        answers.append(q._memoised(dashboard_store, ("years_for_test",), compute))
+
+    threads = [threading.Thread(target=viewer) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(asked) == 1
+    assert answers == [["2022", "2023"]] * 8
+    assert len({id(a) for a in answers}) == 8  # each its own copy, to change as it likes
+    assert q._COMPUTING == {}
+
+
+def test_a_failed_question_is_asked_again_by_the_next_viewer(dashboard_store):
+    q.clear_memo()
+    calls = []
+
+    def compute():
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("database busy")
+        return ["2023"]
+
+    with pytest.raises(RuntimeError, match="database busy"):
+        q._memoised(dashboard_store, ("fails_once",), compute)
+    assert q._memoised(dashboard_store, ("fails_once",), compute) == ["2023"]
+    assert len(calls) == 2

@@ -61,6 +61,7 @@ from segdash.ui.signin import (
 from segdash.ui.widgets import (
     chart,
     chart_with_table,
+    fold,
     demo_banner,
     downloads,
     md,
@@ -84,6 +85,7 @@ __all__ = [
     "cached",
     "chart",
     "chart_with_table",
+    "fold",
     "current_analyst",
     "current_filters",
     "demo_banner",

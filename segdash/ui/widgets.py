@@ -237,6 +237,13 @@ def wide_table(
     return wide.reset_index()
 
 
+def fold(label: str, *, key: str):
+    """A folded section whose content the page makes only while it is open (`.open`): opening
+    or closing it runs the page again, and it stays as it was left for the session. For what
+    costs a run or the browser something and is not the first thing a reader looks for."""
+    return st.expander(label, key=key, on_change="rerun")
+
+
 def chart_with_table(
     figure,
     *,
@@ -254,7 +261,7 @@ def chart_with_table(
     costs a page run nothing, and the browser loads no table code for it. A page has several,
     each a table with two download buttons. The fold stays open for the session."""
     event = chart(figure, key=key, alt=alt, **chart_options)
-    folded = st.expander(t("overview.table_alt"), key=f"{key}_table_open", on_change="rerun")
+    folded = fold(t("overview.table_alt"), key=f"{key}_table_open")
     if folded.open:
         with folded:
             table(table_frame, columns, decimals, key=table_key or f"{key}_table")

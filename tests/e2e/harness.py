@@ -439,6 +439,15 @@ def sidebar(page):
     return page.locator('[data-testid="stSidebar"]')
 
 
+def unfold(page, label: str) -> None:
+    """Open a folded section of the main area whose content is made only once it is open
+    (`ui.fold`): the click runs the page again."""
+    fold = main_area(page).locator('[data-testid="stExpander"]', has_text=label)
+    with rerun(page):
+        fold.locator("summary").click()
+    fold.locator('[data-testid="stExpanderDetails"]').wait_for()
+
+
 def choose(page, label: str, option: str, scope=None) -> None:
     """Pick an option in a selectbox or multiselect (in `scope`, by default the main area) the
     way a keyboard user does: type to narrow the list (it is virtualised, and a click alone

@@ -37,6 +37,7 @@ from .harness import (
     main_area,
     rerun,
     sidebar,
+    unfold,
     wait_for_app,
 )
 
@@ -193,6 +194,9 @@ def audits(browser, server, request) -> dict[str, Audit]:
         for path, title in VIEW_PAGES.items():
             if path != "oversikt":
                 follow(title)
+            else:  # audited with its folded sections open: the list of changes and the map
+                unfold(page, "Åtgärder som bytt status")
+                unfold(page, "Var ligger fokusområdena?")
             results[path] = audit(page)
             if path == "omraden":  # once more, scrolled down to the map, as its user sees it
                 scroll_to_map(page)

@@ -24,7 +24,16 @@ from shapely.geometry import shape
 from segdash import fmt, queries
 from segdash.store import Store
 
-from .harness import ROOT, choose, exceptions_on_page, goto, is_local, main_area, rerun
+from .harness import (
+    ROOT,
+    choose,
+    exceptions_on_page,
+    goto,
+    is_local,
+    main_area,
+    rerun,
+    unfold,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -283,6 +292,7 @@ def test_the_indicator_page_shows_the_map_with_its_source(page, areas):
 
 def test_the_overview_shows_where_the_focus_districts_are(page, areas):
     goto(page, "/")
+    unfold(page, "Var ligger fokusområdena?")
     graph = the_map(page)
     figure = shown(graph)
     assert figure["title"] == "Fokusområdena i kommunen"
@@ -306,6 +316,8 @@ def test_the_maps_ask_no_other_host_while_they_load_and_move(page):
     )
     for path in ("/omraden", f"/indikatorer?indikator={INDICATOR}", "/"):
         goto(page, path)
+        if path == "/":
+            unfold(page, "Var ligger fokusområdena?")
         graph = the_map(page)
         before = graph.evaluate(VIEW_JS)
         box = graph.evaluate(

@@ -17,7 +17,7 @@ from segdash.queries import Filters
 from segdash.store import Store
 
 from .conftest import LATEST, check_page, expected_metrics, open_page
-from .harness import choose, goto, main_area, metrics, read_table, rerun, sidebar
+from .harness import choose, goto, main_area, metrics, read_table, rerun, sidebar, unfold
 
 pytestmark = pytest.mark.e2e
 
@@ -78,8 +78,11 @@ def test_the_overview_shows_the_key_figures_and_the_charts(page, server, demo_pa
     ):
         expect(main.get_by_role("heading", name=title)).to_be_visible()
     charts = main.locator('[data-testid="stPlotlyChart"]')
-    expect(charts).to_have_count(4)  # three bar and line charts, then the locator map
+    expect(charts).to_have_count(3)  # three bar and line charts; the locator map is folded
     maps = charts.filter(has=page.locator("canvas.maplibregl-canvas"))
+    expect(maps).to_have_count(0)
+    unfold(page, "Var ligger fokusområdena?")
+    expect(charts).to_have_count(4)
     expect(maps).to_have_count(1)
     for chart in charts.all()[:3]:
         expect(chart.locator(".main-svg").first).to_be_visible()
