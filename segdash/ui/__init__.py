@@ -61,9 +61,9 @@ from segdash.ui.signin import (
 from segdash.ui.widgets import (
     chart,
     chart_with_table,
-    fold,
     demo_banner,
     downloads,
+    fold,
     md,
     require_follow_up,
     table,
