@@ -152,7 +152,7 @@ trend_columns = {
 for column, district in zip(st.columns(len(chosen)), chosen, strict=True):
     with column:
         st.header(ui.tm("districts.indicators", district=names[district]))
-        frame = ui.view(trend_table, key=(district,), district=district)
+        frame = ui.view(trend_table, key=(district,), values_only=True, district=district)
         if frame.empty:
             st.write(t("empty.no_indicators"))
             continue
@@ -243,7 +243,10 @@ def area_charts(in_area: pd.DataFrame) -> list[tuple]:
 
 
 for code, name, figure, by_year in ui.view(
-    area_charts, key=(area, compare), in_area=with_values[with_values["area_no"] == area]
+    area_charts,
+    key=(area, compare),
+    values_only=True,
+    in_area=with_values[with_values["area_no"] == area],
 ):
     ui.chart_with_table(
         figure,

@@ -66,7 +66,9 @@ def coverage_of(code: str) -> tuple[dict[str, str], list[str], list[str], int]:
     )
 
 
-district_names, others, sexes, with_values = ui.view(coverage_of, key=(code,), code=code)
+district_names, others, sexes, with_values = ui.view(
+    coverage_of, key=(code,), values_only=True, code=code
+)
 if not with_values:
     st.info(ui.tm("empty.no_values", indicator=meta["name"]), icon=":material/upload_file:")
     st.stop()
@@ -174,6 +176,7 @@ def values_of(code: str, shown: tuple[str, ...], sex: str) -> dict:
 shown = ui.view(
     values_of,
     key=(code, tuple(shown_districts), sex),
+    values_only=True,
     code=code,
     shown=tuple(shown_districts),
     sex=sex,

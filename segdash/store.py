@@ -563,7 +563,8 @@ class Store:
         self._idle = threading.Condition(self._lock)
         self._closer: threading.Thread | None = None  # lets go after the linger; one at a time
         self._write_lock = threading.RLock()
-        self._known_revision: tuple[float, int] | None = None  # (when read, revision)
+        # (when read, revision, values revision)
+        self._known_revision: tuple[float, int, int] | None = None
         with self._connection():  # opened now: a file that is no database is refused here
             if not self._in_memory:
                 _make_private(Path(self.path))
@@ -739,23 +740,32 @@ class Store:
         `max_age`: a revision read that many seconds ago or less will do (what one page run
         asks again and again; a write through this handle forgets it at once). A cache keyed
         on a revision read earlier may hold newer data than its key says, never older."""
+        return self.revisions(max_age)[0]
+
+    def revisions(self, max_age: float = 0.0) -> tuple[int, int]:
+        """(`revision`, the values revision): the second changes only with an import, rollback
+        or restore of a batch that holds anything but actions and their statuses (indicator
+        values, indicators, areas, boundaries, offices, development areas). What is made of
+        those alone may be kept while the offices' follow-ups come in."""
         known = self._known_revision
         if max_age > 0 and known is not None and time.monotonic() - known[0] <= max_age:
-            return known[1]
+            return known[1], known[2]
         read_at = time.monotonic()
         cur = self.read()
         try:
-            revision = int(
-                cur.execute(
-                    "SELECT (SELECT coalesce(max(event_no), 0) FROM batch_event)"
-                    " + (SELECT coalesce(max(event_no), 0) FROM round_event)"
-                    " + (SELECT coalesce(max(reminder_no), 0) FROM reminder)"
-                ).fetchone()[0]
-            )
+            revision, values = cur.execute(
+                "SELECT (SELECT coalesce(max(event_no), 0) FROM batch_event)"
+                " + (SELECT coalesce(max(event_no), 0) FROM round_event)"
+                " + (SELECT coalesce(max(reminder_no), 0) FROM reminder),"
+                " (SELECT coalesce(max(e.event_no), 0) FROM batch_event e"
+                "  JOIN import_batch b USING (batch_id)"
+                "  WHERE NOT list_has_all(['action', 'action_status'],"
+                "                         json_keys(b.row_counts::JSON)))"
+            ).fetchone()
         finally:
             cur.close()
-        self._known_revision = (read_at, revision)
-        return revision
+        self._known_revision = (read_at, int(revision), int(values))
+        return int(revision), int(values)
 
     # -- the write path --------------------------------------------------------------------
 

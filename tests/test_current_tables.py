@@ -156,3 +156,27 @@ def test_the_demo_database_keeps_every_current_table(demo_store):
     assert_kept(demo_store)
     kinds = demo_store.df("SELECT DISTINCT kind FROM import_batch ORDER BY kind")["kind"].tolist()
     assert {"plan", "followup", "indicators"} <= set(kinds)
+
+
+def test_the_values_revision_moves_with_values_and_master_data_not_with_follow_ups(plan_store):
+    """What pages make of indicator values alone is kept while follow-ups come in: the values
+    revision stays through a follow-up's import, rollback and restore, and moves with values."""
+    from conftest import values_file
+
+    before, values = plan_store.revisions()  # a plan (actions only) and the built-in data
+    followup = import_ok(
+        plan_store, followup_file([["1.1", "2022", "Pågår", 40, None]], name="f.xlsx")
+    ).batch_ids[0]
+    after = plan_store.revisions()
+    assert after[0] > before and after[1] == values
+    plan_store.set_batch_state(followup, active=False, actor="test")
+    assert plan_store.revisions()[1] == values
+    plan_store.set_batch_state(followup, active=True, actor="test")
+    moved, still = plan_store.revisions()
+    assert moved > after[0] and still == values
+    batch = import_ok(plan_store, values_file([["ARBL", "Berga", 2023, 9.5]])).batch_ids[0]
+    now, newer = plan_store.revisions()
+    assert now > moved and newer > values
+    plan_store.set_batch_state(batch, active=False, actor="test")
+    assert plan_store.revisions()[1] > newer
+    assert plan_store.revision() == plan_store.revisions()[0]

@@ -95,17 +95,24 @@ def _busy(exc: StoreError) -> None:
 def refresh_revision() -> int:
     """Read the data's revision once per script run (and again after a write)."""
     try:
-        revision = get_store().revision()
+        revisions = get_store().revisions()
     except StoreError as exc:
         _busy(exc)
         raise
-    st.session_state[REVISION_KEY] = revision
-    return revision
+    st.session_state[REVISION_KEY] = revisions
+    return revisions[0]
+
+
+def _revisions() -> tuple[int, int]:
+    revisions = st.session_state.get(REVISION_KEY)
+    if revisions is None:
+        refresh_revision()
+        revisions = st.session_state[REVISION_KEY]
+    return revisions
 
 
 def _revision() -> int:
-    revision = st.session_state.get(REVISION_KEY)
-    return refresh_revision() if revision is None else revision
+    return _revisions()[0]
 
 
 def _name(function: Callable) -> str:
@@ -196,7 +203,7 @@ def _view(
     name: str,
     key: tuple,
     db_path: str,
-    revision: int,
+    revision: tuple[str, int],
     language: str,
     _build: Callable,
     _kwargs: dict,
@@ -204,7 +211,7 @@ def _view(
     return _build(**_kwargs)
 
 
-def view(build: Callable[..., R], /, *, key: tuple, **inputs) -> R:
+def view(build: Callable[..., R], /, *, key: tuple, values_only: bool = False, **inputs) -> R:
     """`build(**inputs)`: what a page makes of its query results to show them (labels,
     reshaped and formatted tables, the figures), made once per `key`, database, data revision
     and language, and shared. A rerun with the same choices then only draws what it was given.
@@ -212,7 +219,13 @@ def view(build: Callable[..., R], /, *, key: tuple, **inputs) -> R:
     `key` must name every choice the result depends on (the inputs are not hashed: they are
     used only when the result is made); `build` may ask `cached`, `shared` and `figure`
     itself. Like `shared`, never change what it returns, and never put anything about the
-    user (who is signed in, what they may do) into it."""
+    user (who is signed in, what they may do) into it.
+
+    `values_only`: the build reads nothing of actions, their statuses or reporting rounds
+    (indicator values and the master data), so it is kept while follow-ups are imported or
+    rolled back (`Store.revisions`): after an office's upload the open pages' next runs do
+    not all make their indicator charts again at once."""
     # a page's own functions live in a module named "__main__": the file tells pages apart
     name = f"{build.__code__.co_filename}:{build.__qualname__}"
-    return _view(name, key, db_path_from_env(), _revision(), lang(), build, inputs)
+    revision = ("values", _revisions()[1]) if values_only else ("all", _revision())
+    return _view(name, key, db_path_from_env(), revision, lang(), build, inputs)

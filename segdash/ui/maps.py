@@ -89,7 +89,9 @@ def indicator_map(code: str, *, key: str) -> ClickedArea | None:
         boundary_caption(found)
         return None
     year = st.selectbox(t("districtmap.year"), years, key=f"{key}_year")
-    fig, values, listed = view(_map_of, key=(code, int(year)), code=code, year=int(year))
+    fig, values, listed = view(
+        _map_of, key=(code, int(year)), values_only=True, code=code, year=int(year)
+    )
     unit = meta["unit"] if isinstance(meta["unit"], str) else None
     shown = int(listed["value"].notna().sum())
     if shown < 2:
