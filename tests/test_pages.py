@@ -308,6 +308,31 @@ def test_indicator_page_values_table(demo_db):
     }
 
 
+def test_indicator_page_keeps_its_values_through_a_follow_up_and_shows_new_ones(demo_db):
+    """What the page makes of indicator values is kept while follow-ups come in (the values
+    revision), and made again as soon as values are imported."""
+    from conftest import followup_file, values_file
+
+    def skaggetorp_2020(at: AppTest) -> list[str]:
+        table = at.dataframe[-1].value
+        row = table[
+            (table["Område"] == "Skäggetorp") & (table["År"] == 2020) & (table["Kön"] == "Totalt")
+        ]
+        return row["Värde"].tolist()
+
+    at = app("pages/indicators.py", indikator="ARBL")
+    assert skaggetorp_2020(at) == ["18,3"]
+    with Store(demo_db) as store:
+        import_ok(store, followup_file([["1.1", "2023", "Genomförd", 100, None]], name="f.xlsx"))
+    at.run()
+    assert skaggetorp_2020(at) == ["18,3"]
+    with Store(demo_db) as store:
+        import_ok(store, values_file([["ARBL", "Skäggetorp", 2020, 17.1]], definitions=None))
+    at.run()
+    assert not at.exception
+    assert skaggetorp_2020(at) == ["17,1"]
+
+
 def test_indicator_page_compares_with_the_areas_nearest_in_value(demo_db):
     at = app("pages/indicators.py", indikator="ARBL")
     others = at.multiselect(key="indicator_more")
