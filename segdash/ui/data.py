@@ -92,23 +92,20 @@ def _busy(exc: StoreError) -> None:
     st.stop()
 
 
-def refresh_revision() -> int:
-    """Read the data's revision once per script run (and again after a write)."""
+def refresh_revision() -> tuple[int, int]:
+    """Read the data's revisions (`Store.revisions`) once per script run (and again after a
+    write)."""
     try:
         revisions = get_store().revisions()
     except StoreError as exc:
         _busy(exc)
         raise
     st.session_state[REVISION_KEY] = revisions
-    return revisions[0]
+    return revisions
 
 
 def _revisions() -> tuple[int, int]:
-    revisions = st.session_state.get(REVISION_KEY)
-    if revisions is None:
-        refresh_revision()
-        revisions = st.session_state[REVISION_KEY]
-    return revisions
+    return st.session_state.get(REVISION_KEY) or refresh_revision()
 
 
 def _revision() -> int:
