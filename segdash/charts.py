@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 import textwrap
 from collections.abc import Mapping, Sequence
 
@@ -32,7 +33,9 @@ from segdash.domain import (
     STATUS_PATTERNS,
 )
 
-FONT_FAMILY = "Source Sans Pro, sans-serif"
+# The app's own font (Streamlit's "Source Sans"), so that charts read like the page around them.
+FONT_FAMILY = "Source Sans, sans-serif"
+FONT_SIZE = 14
 TEXT_COLOUR = "#262730"
 OUTLINE_COLOUR = "#333333"  # outline of the white "missing" status, and the reference line
 GRID_COLOUR = "#E5E5E5"
@@ -92,7 +95,7 @@ def _figure(
         # more than building the rest of a figure.
         template=_NO_TEMPLATE,
         separators=fmt.PLOTLY_SEPARATORS,
-        font=dict(family=FONT_FAMILY, size=14, color=TEXT_COLOUR),
+        font=dict(family=FONT_FAMILY, size=FONT_SIZE, color=TEXT_COLOUR),
         paper_bgcolor="white",
         plot_bgcolor="white",
         title=dict(
@@ -108,7 +111,7 @@ def _figure(
         ),
         legend=dict(orientation="h", x=0, xanchor="left", y=1.02, yanchor="bottom"),
         # The legend sits above the plot, under the title; leave room for both.
-        margin=dict(l=10, r=20, t=100 if heading else 50, b=10),
+        margin=dict(l=10, r=20, t=100 if heading else 56, b=10),
         hoverlabel=dict(font=dict(family=FONT_FAMILY)),
         height=height,
         xaxis=axis,
@@ -156,9 +159,9 @@ def _stacked_status_traces(
     key_labels: Mapping,
     status_labels: Mapping[str, str],
     orientation: str,
-) -> tuple[list[str], list[go.Bar]]:
-    """The category labels (keys in frame order) and one stacked-bar trace per status present,
-    in STATUS_ORDER; every point carries its raw key in `customdata`."""
+) -> tuple[list[str], list[go.Bar], list[int]]:
+    """The category labels (keys in frame order), one stacked-bar trace per status present,
+    in STATUS_ORDER (every point carries its raw key in `customdata`), and each stack's total."""
     keys = pd.unique(counts[key_col]).tolist()
     statuses = _statuses_present(counts["status"])
     table = (
@@ -188,7 +191,7 @@ def _stacked_status_traces(
                 **_status_style(status, status_labels),
             )
         )
-    return labels, traces
+    return labels, traces, table.sum(axis=1).tolist()
 
 
 def plain(text: object) -> str:
@@ -208,6 +211,88 @@ def _wrapped(text: str, width: int) -> str:
     """Plain text on lines of about `width` characters (plotly doesn't wrap)."""
     lines = textwrap.wrap(text, width, break_long_words=False) or [text]
     return "<br>".join(plain(line) for line in lines)
+
+
+# Room around the plot for the axes, worked out here so that the browser draws a chart once.
+# With `automargin` alone, plotly draws, measures the tick labels, widens the margins and draws
+# again: a third of the cost of drawing the overview's charts. These estimates err on the wide
+# side (an average character of the font is about half as wide as the font is high); automargin
+# stays on, so a label that is still too long widens its margin as before.
+CHAR_WIDTH = 0.5 * FONT_SIZE  # most small letters and the digits
+WIDE_WIDTH = 0.66 * FONT_SIZE  # capitals, m and w
+NARROW_WIDTH = 0.3 * FONT_SIZE  # i, l, t, punctuation and the space
+_NARROW = frozenset("ijlftrI.,:;'!|()[] -")
+DIGIT_WIDTH = 0.55 * FONT_SIZE
+LINE_HEIGHT = 1.45 * FONT_SIZE
+TICK_GAP = 12  # between the tick labels and the plot, and around an axis title
+SLACK = 1.1  # on a measure of text, which cannot know the letters' exact widths
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _label_width(labels: Sequence[str]) -> float:
+    """Pixels for the longest line of any of these labels (plotly text: <br>, tags, entities)."""
+    lines = (line for label in labels for line in str(label).split("<br>"))
+    return max((_text_width(html.unescape(_TAG.sub("", line))) for line in lines), default=0)
+
+
+def _text_width(text: str) -> float:
+    """Pixels for one line of text in the app's font, by the width of its kinds of letter."""
+    wide = sum(1 for c in text if c.isupper() or c in "mwMW")
+    narrow = sum(1 for c in text if c in _NARROW)
+    return wide * WIDE_WIDTH + narrow * NARROW_WIDTH + (len(text) - wide - narrow) * CHAR_WIDTH
+
+
+def _label_lines(labels: Sequence[str]) -> int:
+    return max((str(label).count("<br>") + 1 for label in labels), default=1)
+
+
+def _number_width(
+    values: Sequence[float | None], decimals: int | None = None, *, from_zero: bool = False
+) -> float:
+    """Pixels for the widest tick label of a value axis over these values (and zero, for bars):
+    the integer part with its thousands spaces, a minus sign, and the decimals (given, or those
+    of the step between ticks: plotly puts about six on an axis, a step of 1, 2 or 5 times a
+    power of ten)."""
+    known = [float(v) for v in values if v is not None and v == v]
+    if from_zero:
+        known.append(0.0)
+    if not known:
+        return DIGIT_WIDTH
+    low, high = min(known), max(known)
+    largest = max(abs(low), abs(high))
+    if decimals is None:
+        span = (high - low) or max(largest, 1.0) / 10  # a flat line: plotly widens its range
+        decimals = min(3, max(0, -math.floor(math.log10(span / 6))))
+    digits = len(f"{math.ceil(largest):,}")
+    return (digits + (decimals + 1 if decimals else 0) + (low < 0)) * DIGIT_WIDTH
+
+
+def _title_room(title: str | None) -> float:
+    return LINE_HEIGHT + TICK_GAP if title else 0
+
+
+def _margins_horizontal(labels: Sequence[str], value_title: str | None) -> dict:
+    """Category labels on the left, values along the bottom (horizontal bars)."""
+    return dict(
+        l=round(_label_width(labels) * SLACK + TICK_GAP + 4),
+        b=round(LINE_HEIGHT + TICK_GAP + _title_room(value_title)),
+    )
+
+
+def _margins_vertical(
+    labels: Sequence[str] | None,
+    values: Sequence[float | None],
+    value_title: str | None,
+    *,
+    from_zero: bool = False,
+) -> dict:
+    """Values on the left, categories (or years) along the bottom."""
+    lines = _label_lines(labels) if labels else 1
+    width = _number_width(values, from_zero=from_zero)
+    return dict(
+        l=round(width + TICK_GAP + _title_room(value_title)),
+        b=round(lines * LINE_HEIGHT + TICK_GAP),
+    )
 
 
 def _category_axis(labels: Sequence[str], **extra) -> dict:
@@ -250,7 +335,7 @@ def status_bars(
     raw group key in `customdata`.
     """
     _require(counts, [group_col, "status", "count"])
-    labels, traces = _stacked_status_traces(
+    labels, traces, _ = _stacked_status_traces(
         counts, group_col, group_labels or {}, status_labels, "h"
     )
     return _figure(
@@ -260,6 +345,7 @@ def status_bars(
         barmode="stack",
         clickmode="event+select",
         dragmode=False,
+        margin=_margins_horizontal(labels, value_title),
         uniformtext=dict(minsize=10, mode="hide"),
         xaxis=dict(title=dict(text=value_title), rangemode="tozero"),
         yaxis=_category_axis(labels, autorange="reversed"),
@@ -280,12 +366,15 @@ def status_over_time(
     order as listed. Points carry the period key in `customdata`.
     """
     _require(counts, ["period", "status", "count"])
-    labels, traces = _stacked_status_traces(counts, "period", period_labels, status_labels, "v")
+    labels, traces, totals = _stacked_status_traces(
+        counts, "period", period_labels, status_labels, "v"
+    )
     return _figure(
         title,
         height=420,
         data=traces,
         barmode="stack",
+        margin=_margins_vertical(labels, totals, value_title, from_zero=True),
         uniformtext=dict(minsize=10, mode="hide"),
         xaxis=_category_axis(labels),
         yaxis=dict(title=dict(text=value_title), rangemode="tozero"),
@@ -372,10 +461,12 @@ def indicator_lines(
     xaxis = dict(tickformat="d")
     if years and years[-1] - years[0] < 12:
         xaxis.update(dtick=1, tick0=years[0])
+    values_shown = [*grids["value"].ravel().tolist(), *grids["target"].ravel().tolist()]
     return _figure(
         title,
         height=440,
         data=lines + targets,
+        margin=_margins_vertical(None, values_shown, unit),
         xaxis=xaxis,
         yaxis=dict(title=dict(text=plain(unit or ""))),
         hovermode="closest",
@@ -425,6 +516,7 @@ def status_timeline(
         height=400,
         data=traces,
         barmode="overlay",  # one bar per period, whichever status trace holds it
+        margin=_margins_vertical(labels, [0, 100], progress_title),
         xaxis=_category_axis(labels),
         yaxis=dict(title=dict(text=progress_title), range=[0, 100]),
     )
@@ -483,6 +575,7 @@ def latest_vs_target(
         title,
         height=BASE_HEIGHT + BAR_HEIGHT * len(labels),
         data=traces,
+        margin=_margins_horizontal(labels, unit),
         xaxis=dict(title=dict(text=plain(unit or "")), rangemode="tozero"),
         yaxis=_category_axis(labels, autorange="reversed"),
     )
@@ -659,7 +752,21 @@ def district_map(
         title=dict(text=_wrapped(title, 45)),  # a phone's map is narrow
         # the map's own share of the figure: the colour bar, title and legend take the rest
         map=dict(style="white-bg", **map_view(geojson, width_px=420, height_px=height - 100)),
-        margin=dict(l=0, r=0, t=60 if title else 10, b=0),
+        margin=dict(
+            l=0,
+            # the colour bar (a title over its ticks) on the right, the legend under the map
+            r=round(
+                max(
+                    _label_width([colourbar_title]) * SLACK,
+                    14 + _number_width(valued["value"].tolist(), decimals),
+                )
+                + 2 * TICK_GAP
+            )
+            if len(valued)
+            else 0,
+            t=60 if title else 10,
+            b=round(LINE_HEIGHT + TICK_GAP) if len(missing) or lons else 0,
+        ),
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="top"),
         clickmode="event+select",
     )

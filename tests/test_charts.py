@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -421,11 +423,93 @@ BUILDERS = {
 def test_every_figure_has_the_house_layout(build):
     layout = build().layout
     assert layout.separators == fmt.PLOTLY_SEPARATORS == ",\u00a0"
-    assert layout.font.family == "Source Sans Pro, sans-serif"
+    assert layout.font.family == "Source Sans, sans-serif"
     assert layout.paper_bgcolor == layout.plot_bgcolor == "white"
     assert layout.title.text
     assert layout.legend.orientation == "h"
     assert layout.legend.y > 1 and layout.legend.yanchor == "bottom"
+
+
+def test_the_charts_font_is_the_apps_own():
+    """Streamlit's frontend sets its text in "Source Sans"; a name it does not serve would
+    have the browser draw every chart in whatever sans-serif the machine has."""
+    import streamlit
+
+    bundle = Path(streamlit.__file__).parent / "static" / "static" / "js"
+    fonts = {
+        name
+        for script in bundle.glob("*.js")
+        for name in re.findall(r'sansSerif:`"([^"]+)", sans-serif`', script.read_text("utf-8"))
+    }
+    assert fonts == {"Source Sans"}
+    assert charts.FONT_FAMILY == "Source Sans, sans-serif"
+
+
+# --- room for the axes: plotly draws once, with automargin only as a safety net ---------------
+
+
+def _longest_line(labels) -> int:
+    return max(len(line) for label in labels for line in str(label).split("<br>"))
+
+
+@pytest.mark.parametrize("build", BUILDERS.values(), ids=BUILDERS.keys())
+def test_every_axis_keeps_automargin_for_labels_longer_than_estimated(build):
+    layout = build().layout
+    assert layout.xaxis.automargin is True and layout.yaxis.automargin is True
+
+
+def test_horizontal_bars_leave_room_for_their_longest_label():
+    short = area_bars(group_labels={3: "Tre", 1: "Ett", 5: "Fem"})
+    long_name = "Integrations- och arbetsmarknadsförvaltningen"
+    long = area_bars(group_labels={3: long_name, 1: "Ett", 5: "Fem"})
+    lines = long.layout.yaxis.categoryarray
+    assert _longest_line(lines) < len(long_name)  # wrapped onto two lines
+    # at least 0.45 of the font size per letter (the font's narrowest average), never more
+    # than twice what the longest line needs
+    needed = _longest_line(lines) * 0.45 * charts.FONT_SIZE
+    assert needed < long.layout.margin.l < 2 * needed + 30
+    assert short.layout.margin.l < long.layout.margin.l / 2
+    # the value axis' ticks and title along the bottom; less without the title
+    untitled = area_bars(value_title="")
+    assert long.layout.margin.b > untitled.layout.margin.b >= 2 * charts.FONT_SIZE
+
+
+def test_capitals_take_more_room_than_small_letters():
+    upper = area_bars(group_labels={3: "KLF UTBF SBF", 1: "Ett", 5: "Fem"})
+    lower = area_bars(group_labels={3: "klf utbf sbf", 1: "Ett", 5: "Fem"})
+    assert upper.layout.margin.l > lower.layout.margin.l
+
+
+def test_entities_and_tags_count_as_the_text_they_show():
+    plain_name = area_bars(group_labels={3: "A & B <c>", 1: "x", 5: "y"})
+    # "A &amp; B &lt;c&gt;" on the axis is nine letters on the screen, not eighteen
+    letters = area_bars(group_labels={3: "A x B xcx", 1: "x", 5: "y"})
+    assert abs(plain_name.layout.margin.l - letters.layout.margin.l) <= 4
+
+
+def test_vertical_bars_leave_room_for_their_numbers_and_label_lines():
+    small = over_time()
+    large = over_time(PERIOD_COUNTS.assign(count=PERIOD_COUNTS["count"] * 100_000))
+    # "100 000 000" is wider than "4" on the value axis
+    assert large.layout.margin.l > small.layout.margin.l + 5 * 0.45 * charts.FONT_SIZE
+    two_lines = charts.status_over_time(
+        PERIOD_COUNTS,
+        status_labels=STATUS_LABELS,
+        period_labels={
+            k: "A follow-up with a name far longer than forty letters" for k in PERIOD_LABELS
+        },
+        title="Over time",
+        value_title="Actions",
+    )
+    assert two_lines.layout.margin.b > small.layout.margin.b + charts.FONT_SIZE
+
+
+def test_indicator_lines_leave_room_for_negative_and_decimal_values():
+    whole = lines(INDICATOR_VALUES.assign(value=INDICATOR_VALUES["value"] * 0 + 50, target=NAN))
+    signed = lines(INDICATOR_VALUES.assign(value=INDICATOR_VALUES["value"] * 0 - 5.5, target=NAN))
+    assert signed.layout.margin.l > whole.layout.margin.l
+    # the unit's title beside the axis takes a line of its own
+    assert lines(unit=None).layout.margin.l < lines().layout.margin.l
 
 
 def test_an_empty_title_is_allowed():

@@ -223,3 +223,31 @@ def test_a_link_to_an_action_opens_its_detail(page, server, demo_path):
         ]
     goto(page, f"/atgarder?atgard={LATEST}:{action_no}")
     assert headings_starting(page, "Åtgärd ") == [f"Åtgärd {action_no}: {title}"]
+
+
+# --- the charts -----------------------------------------------------------------------------------
+
+# Each chart's margins as the app gave them and as plotly drew them (`_size`, after it has made
+# room for every tick label, title, legend and colour bar that did not fit).
+CHART_ROOM_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((plot) => {
+  const given = plot.layout.margin, drawn = plot._fullLayout._size;
+  return {given: [given.l, given.r, given.t, given.b].map(Math.round),
+          drawn: [drawn.l, drawn.r, drawn.t, drawn.b].map(Math.round),
+          first: String((plot.data[0] || {}).name || '')};
+})"""
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["", "omraden", "atgarder", "forvaltningar", "indikatorer"],
+    ids=["oversikt", "omraden", "atgarder", "forvaltningar", "indikatorer"],
+)
+def test_every_chart_is_given_room_for_all_its_labels(page, path):
+    """The app works out each chart's margins from its labels and numbers, so that the browser
+    draws a chart once: a margin too narrow makes plotly widen it and draw it all again (a
+    third of the overview's drawing). The demo's labels, in the app's own font, all fit."""
+    goto(page, f"/{path}")
+    charts = page.evaluate(CHART_ROOM_JS)
+    assert charts, f"/{path} shows no chart"
+    widened = [c for c in charts if c["drawn"] != c["given"]]
+    assert widened == [], widened
