@@ -101,6 +101,7 @@ if not history.empty:
         ui.figure(
             charts.status_timeline,
             history,
+            key=("action_history", action_no),
             status_labels=ui.status_labels(),
             period_labels=ui.period_labels(history["period"]),
             title="",

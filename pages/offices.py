@@ -55,6 +55,7 @@ ui.chart(
     ui.figure(
         charts.status_bars,
         summary.counts,
+        key=("office_summary", filters, office),
         group_col="role",
         status_labels=labels,
         title="",

@@ -84,26 +84,26 @@ def status_chart(by: str, group_title: str):
     figure = ui.figure(
         charts.status_bars,
         counts,
+        key=("status_by", by, filters),  # what the counts were asked for: no hashing of them
         group_col="group",
         status_labels=labels,
         title="",
         value_title=t("chart.actions"),
         group_labels=group_labels,
     )
-    wide = ui.wide_table(
-        counts,
-        index="label",
-        columns="status",
-        values="count",
-        column_order=list(labels),
-        fill_value=0,
-    )
     event = ui.chart_with_table(
         figure,
         key=f"chart_{by}",
         alt=t(f"alt.status_by_{by}", period=period_text),
-        table_frame=wide,
-        columns={"label": group_title, **{s: labels[s] for s in wide.columns[1:]}},
+        table_frame=lambda: ui.wide_table(
+            counts,
+            index="label",
+            columns="status",
+            values="count",
+            column_order=list(labels),
+            fill_value=0,
+        ),
+        columns=lambda wide: {"label": group_title, **{s: labels[s] for s in wide.columns[1:]}},
         table_key=f"status_per_{by}_{filters.period}",
         on_select="rerun",
         selection_mode="points",
@@ -139,19 +139,25 @@ for pick, names, column in picks:
 
 st.header(t("overview.over_time"))
 over_time = ui.cached(queries.status_over_periods, filters=filters)
-wide = ui.wide_table(
-    over_time,
-    index="period",
-    columns="status",
-    values="count",
-    column_order=list(labels),
-    fill_value=0,
-)
-wide["period"] = wide["period"].map(ui.period_label)
+
+
+def over_time_table():
+    wide = ui.wide_table(
+        over_time,
+        index="period",
+        columns="status",
+        values="count",
+        column_order=list(labels),
+        fill_value=0,
+    )
+    return wide.assign(period=wide["period"].map(ui.period_label))
+
+
 ui.chart_with_table(
     ui.figure(
         charts.status_over_time,
         over_time,
+        key=("status_over_periods", filters),
         status_labels=labels,
         period_labels=ui.period_labels(over_time["period"].unique()),
         title="",
@@ -159,8 +165,8 @@ ui.chart_with_table(
     ),
     key="chart_over_time",
     alt=t("alt.status_over_time"),
-    table_frame=wide,
-    columns={"period": t("col.period"), **{s: labels[s] for s in wide.columns[1:]}},
+    table_frame=over_time_table,
+    columns=lambda wide: {"period": t("col.period"), **{s: labels[s] for s in wide.columns[1:]}},
     table_key="status_per_period",
 )
 

@@ -253,7 +253,7 @@ def _number_width(
     the integer part with its thousands spaces, a minus sign, and the decimals (given, or those
     of the step between ticks: plotly puts about six on an axis, a step of 1, 2 or 5 times a
     power of ten)."""
-    known = [float(v) for v in values if v is not None and v == v]
+    known = [float(v) for v in values if v is not None and math.isfinite(v)]
     if from_zero:
         known.append(0.0)
     if not known:

@@ -108,6 +108,28 @@ def test_overview_shows_the_key_figures_of_the_latest_follow_up(demo_db):
     assert url(at, "period") == ["2023"]
 
 
+def test_the_overviews_tables_are_made_when_unfolded_and_hold_the_charts_counts(demo_db):
+    at = app()
+    at.session_state["chart_area_table_open"] = True
+    at.session_state["chart_over_time_table_open"] = True
+    at.run()
+    by_area, over_time = (frame.value for frame in at.dataframe)
+    # one row per development area, one column per status present in 2023; every action once
+    assert list(by_area.columns) == [
+        "Utvecklingsområde",
+        "Ej påbörjad",
+        "Pågår enligt plan",
+        "Pågår med avvikelse",
+        "Genomförd",
+        "Avbruten",
+    ]
+    assert len(by_area) == 5
+    assert by_area.iloc[:, 1:].map(int).to_numpy().sum() == 50
+    # one row per follow-up, named as the app names periods, the latest last
+    assert list(over_time.columns)[0] == "Period"
+    assert over_time["Period"].iloc[-1] == "Helår 2023"
+
+
 def test_filters_from_the_url_give_the_same_view(demo_db):
     at = app(period="2022", district="Ryd", area="2")
     assert at.sidebar.selectbox(key="f_period").value == "2022"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -249,8 +249,8 @@ def chart_with_table(
     *,
     key: str,
     alt: str,
-    table_frame: pd.DataFrame,
-    columns: dict[str, str],
+    table_frame: pd.DataFrame | Callable[[], pd.DataFrame],
+    columns: dict[str, str] | Callable[[pd.DataFrame], dict[str, str]],
     decimals: dict[str, int] | None = None,
     table_key: str | None = None,
     **chart_options,
@@ -259,10 +259,14 @@ def chart_with_table(
 
     The table is made only while its fold is open (opening it runs the page again): folded, it
     costs a page run nothing, and the browser loads no table code for it. A page has several,
-    each a table with two download buttons. The fold stays open for the session."""
+    each a table with two download buttons. The fold stays open for the session. A table the
+    page would have to make for it (`table_frame` a function, and `columns` one of the frame)
+    is made only then too."""
     event = chart(figure, key=key, alt=alt, **chart_options)
     folded = fold(t("overview.table_alt"), key=f"{key}_table_open")
     if folded.open:
+        frame = table_frame() if callable(table_frame) else table_frame
+        headers = columns(frame) if callable(columns) else columns
         with folded:
-            table(table_frame, columns, decimals, key=table_key or f"{key}_table")
+            table(frame, headers, decimals, key=table_key or f"{key}_table")
     return event
