@@ -76,6 +76,27 @@ for column, row in zip(columns[1:], shown.itertuples(), strict=True):
 st.caption(t("status.legend"))
 
 
+def status_table(counts, index: str, heading: str, label=None) -> dict:
+    """`chart_with_table`'s table of status counts, made only when unfolded: a row per `index`
+    (shown through `label`, when given), a column per status present, 0 where none."""
+
+    def frame():
+        wide = ui.wide_table(
+            counts,
+            index=index,
+            columns="status",
+            values="count",
+            column_order=list(labels),
+            fill_value=0,
+        )
+        return wide if label is None else wide.assign(**{index: wide[index].map(label)})
+
+    return dict(
+        table_frame=frame,
+        columns=lambda wide: {index: heading, **{s: labels[s] for s in wide.columns[1:]}},
+    )
+
+
 def status_chart(by: str, group_title: str):
     """Status per development area or lead office; a click on a bar lists its actions."""
     counts = ui.cached(queries.status_by, filters=filters, by=by)
@@ -95,15 +116,7 @@ def status_chart(by: str, group_title: str):
         figure,
         key=f"chart_{by}",
         alt=t(f"alt.status_by_{by}", period=period_text),
-        table_frame=lambda: ui.wide_table(
-            counts,
-            index="label",
-            columns="status",
-            values="count",
-            column_order=list(labels),
-            fill_value=0,
-        ),
-        columns=lambda wide: {"label": group_title, **{s: labels[s] for s in wide.columns[1:]}},
+        **status_table(counts, "label", group_title),
         table_key=f"status_per_{by}_{filters.period}",
         on_select="rerun",
         selection_mode="points",
@@ -139,20 +152,6 @@ for pick, names, column in picks:
 
 st.header(t("overview.over_time"))
 over_time = ui.cached(queries.status_over_periods, filters=filters)
-
-
-def over_time_table():
-    wide = ui.wide_table(
-        over_time,
-        index="period",
-        columns="status",
-        values="count",
-        column_order=list(labels),
-        fill_value=0,
-    )
-    return wide.assign(period=wide["period"].map(ui.period_label))
-
-
 ui.chart_with_table(
     ui.figure(
         charts.status_over_time,
@@ -165,8 +164,7 @@ ui.chart_with_table(
     ),
     key="chart_over_time",
     alt=t("alt.status_over_time"),
-    table_frame=over_time_table,
-    columns=lambda wide: {"period": t("col.period"), **{s: labels[s] for s in wide.columns[1:]}},
+    **status_table(over_time, "period", t("col.period"), ui.period_label),
     table_key="status_per_period",
 )
 

@@ -295,6 +295,19 @@ def _margins_vertical(
     )
 
 
+def _margins_map(
+    colourbar_title: str | None, values: Sequence[float], decimals: int, *, legend: bool
+) -> dict:
+    """The colour bar (a title over its ticks, `thickness` 14) on the right, when there is one
+    (`colourbar_title` None: none), and the legend under the map."""
+    bar = max(_label_width([colourbar_title]) * SLACK, 14 + _number_width(values, decimals))
+    return dict(
+        l=0,
+        r=round(bar + 2 * TICK_GAP) if colourbar_title is not None else 0,
+        b=round(LINE_HEIGHT + TICK_GAP) if legend else 0,
+    )
+
+
 def _category_axis(labels: Sequence[str], **extra) -> dict:
     """A category axis in exactly the given order (numeric-looking labels stay categories)."""
     return dict(type="category", categoryorder="array", categoryarray=list(labels), **extra)
@@ -753,19 +766,13 @@ def district_map(
         # the map's own share of the figure: the colour bar, title and legend take the rest
         map=dict(style="white-bg", **map_view(geojson, width_px=420, height_px=height - 100)),
         margin=dict(
-            l=0,
-            # the colour bar (a title over its ticks) on the right, the legend under the map
-            r=round(
-                max(
-                    _label_width([colourbar_title]) * SLACK,
-                    14 + _number_width(valued["value"].tolist(), decimals),
-                )
-                + 2 * TICK_GAP
-            )
-            if len(valued)
-            else 0,
             t=60 if title else 10,
-            b=round(LINE_HEIGHT + TICK_GAP) if len(missing) or lons else 0,
+            **_margins_map(
+                colourbar_title if len(valued) else None,
+                valued["value"].tolist(),
+                decimals,
+                legend=bool(len(missing) or lons),
+            ),
         ),
         legend=dict(orientation="h", x=0, xanchor="left", y=0, yanchor="top"),
         clickmode="event+select",
