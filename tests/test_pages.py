@@ -5,8 +5,10 @@ demo workbooks."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import PLAN_2022, PLAN_HEADER, import_ok, xlsx_file
 from streamlit.testing.v1 import AppTest
@@ -128,6 +130,25 @@ def test_the_overviews_tables_are_made_when_unfolded_and_hold_the_charts_counts(
     # one row per follow-up, named as the app names periods, the latest last
     assert list(over_time.columns)[0] == "Period"
     assert over_time["Period"].iloc[-1] == "Helår 2023"
+
+
+def test_a_chart_is_drawn_from_the_database_being_served(demo_db, tmp_path, monkeypatch):
+    """The figures are cached on what they were asked for: another database with the same
+    revision (a restored copy, another server's file) must not be shown the first one's."""
+
+    def area_chart(at: AppTest) -> str:
+        return next(c for c in at.get("plotly_chart") if c.key == "chart_area").proto.spec
+
+    assert "Utbildning" in area_chart(app())
+    other = tmp_path / "other.duckdb"
+    shutil.copy(demo_db, other)
+    with duckdb.connect(str(other)) as con:  # the same revision, another name for area 1
+        con.execute(
+            "UPDATE development_area_current SET name = 'Helt annat namn' WHERE area_no = 1"
+        )
+    monkeypatch.setenv("SEGDASH_DB", str(other))
+    spec = area_chart(app())
+    assert "Helt annat namn" in spec
 
 
 def test_filters_from_the_url_give_the_same_view(demo_db):

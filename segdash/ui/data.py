@@ -169,6 +169,7 @@ def _cached_figure(name: str, frame: pd.DataFrame, options: tuple, _builder: Cal
 def _keyed_figure(
     name: str,
     key: tuple,
+    db_path: str,
     revision: int,
     language: str,
     _frame: pd.DataFrame,
@@ -184,15 +185,17 @@ def figure(
     """`builder(frame, **options)` for a function of `segdash.charts`, cached.
 
     Without `key` the cache is keyed on the frame and options themselves. With `key` (what the
-    frame was asked for, e.g. the query's arguments) it is keyed on that, the data's revision
-    and the language, which is cheaper when a page draws many charts.
+    frame was asked for, e.g. the query's arguments) it is keyed on that, the database, its data
+    revision and the language, which is cheaper when a page draws many charts.
     """
     if not builder.__module__.startswith("segdash.charts"):
         raise TypeError(f"ui.figure is for segdash.charts, not {_name(builder)}")
     options_key = tuple(sorted(options.items()))
     if key is None:
         return _cached_figure(_name(builder), frame, options_key, builder)
-    return _keyed_figure(_name(builder), key, _revision(), lang(), frame, options_key, builder)
+    return _keyed_figure(
+        _name(builder), key, db_path_from_env(), _revision(), lang(), frame, options_key, builder
+    )
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
