@@ -1,4 +1,7 @@
-"""Översikt: where the plan stands for the chosen period, for management."""
+"""Översikt: where the plan stands for the chosen period, for management.
+
+The key figures, then the statuses in three views (by development area, by lead office, over
+all follow-ups) as tabs of which only the open one is made and drawn, its choice in the URL."""
 
 from datetime import date
 
@@ -126,12 +129,6 @@ def status_chart(by: str, group_title: str):
     return picked[0] if picked else None, names
 
 
-st.header(t("overview.by_area"))
-st.caption(t("overview.click_hint"))
-area_pick, area_names = status_chart("area", t("col.area"))
-st.header(t("overview.by_office"))
-office_pick, office_names = status_chart("office", t("col.lead_office"))
-
 ACTION_COLUMNS = {
     "action_no": t("col.action_no"),
     "title": t("col.title"),
@@ -140,33 +137,49 @@ ACTION_COLUMNS = {
     "progress": t("col.progress"),
     "comment": t("col.comment"),
 }
-picks = ((area_pick, area_names, "area_no"), (office_pick, office_names, "lead_office"))
-for pick, names, column in picks:
-    if pick is None:
-        continue
+
+
+def picked_actions(by: str, pick, names: dict) -> None:
+    """The actions behind a clicked bar, under its chart."""
+    column = "area_no" if by == "area" else "lead_office"
     actions = ui.cached(queries.action_status, filters=filters)
     actions = actions[actions[column].astype(str) == str(pick)]
     actions = actions.assign(status_label=actions["status"].map(ui.status_text))
-    st.header(ui.tm("overview.selected", group=names.get(pick, pick)))
+    st.subheader(ui.tm("overview.selected", group=names.get(pick, pick)))
     ui.table(actions, ACTION_COLUMNS, {"progress": 0}, key=f"actions_{column}_{pick}")
 
-st.header(t("overview.over_time"))
-over_time = ui.cached(queries.status_over_periods, filters=filters)
-ui.chart_with_table(
-    ui.figure(
-        charts.status_over_time,
-        over_time,
-        key=("status_over_periods", filters),
-        status_labels=labels,
-        period_labels=ui.period_labels(over_time["period"].unique()),
-        title="",
-        value_title=t("chart.actions"),
-    ),
-    key="chart_over_time",
-    alt=t("alt.status_over_time"),
-    **status_table(over_time, "period", t("col.period"), ui.period_label),
-    table_key="status_per_period",
-)
+
+# Three views of the same statuses, one at a time: only the open one is made and drawn.
+VIEWS = {
+    "omrade": t("overview.by_area"),
+    "forvaltning": t("overview.by_office"),
+    "tid": t("overview.over_time"),
+}
+view, tab = ui.url_views(VIEWS, key="overview_view", param="vy")
+with tab:
+    if view == "tid":
+        over_time = ui.cached(queries.status_over_periods, filters=filters)
+        ui.chart_with_table(
+            ui.figure(
+                charts.status_over_time,
+                over_time,
+                key=("status_over_periods", filters),
+                status_labels=labels,
+                period_labels=ui.period_labels(over_time["period"].unique()),
+                title="",
+                value_title=t("chart.actions"),
+            ),
+            key="chart_over_time",
+            alt=t("alt.status_over_time"),
+            **status_table(over_time, "period", t("col.period"), ui.period_label),
+            table_key="status_per_period",
+        )
+    else:
+        by = "area" if view == "omrade" else "office"
+        st.caption(t("overview.click_hint"))
+        pick, names = status_chart(by, t("col.area") if by == "area" else t("col.lead_office"))
+        if pick is not None:
+            picked_actions(by, pick, names)
 
 if previous:
     st.header(t("overview.changes", previous=ui.period_label(previous)))

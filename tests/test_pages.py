@@ -12,6 +12,7 @@ import duckdb
 import pytest
 from conftest import PLAN_2022, PLAN_HEADER, import_ok, xlsx_file
 from streamlit.testing.v1 import AppTest
+from streamlit.util import AttributeDictionary
 
 from segdash import i18n
 from segdash.store import Store
@@ -94,9 +95,11 @@ def test_overview_shows_the_key_figures_of_the_latest_follow_up(demo_db):
         "Genomförd": "10",
         "Avbruten": "3",
     }
-    # stacked bars by area and by office, status over all periods; folded, and made only
-    # when opened: the list of changed actions and the map of where the focus districts lie
-    charts = ["chart_area", "chart_office", "chart_over_time"]
+    # the statuses in three views, in tabs, of which only the open one is made: stacked bars
+    # by area (first), by office, over all periods; folded, and made only when opened: the list
+    # of changed actions and the map of where the focus districts lie
+    assert [tab.label for tab in at.tabs] == list(OVERVIEW_VIEWS.values())
+    charts = ["chart_area"]
     assert [c.key for c in at.get("plotly_chart")] == charts
     folds = {e.label: e for e in at.expander}
     changed = folds["Åtgärder som bytt status eller är nya (27)"]
@@ -105,17 +108,62 @@ def test_overview_shows_the_key_figures_of_the_latest_follow_up(demo_db):
     at.session_state["overview_changes_open"] = True
     at.session_state["overview_locator_open"] = True
     at.run()
-    assert [c.key for c in at.get("plotly_chart")] == [*charts, "overview_locator"]
+    assert charts_of(at) == [*charts, "overview_locator"]
     assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 27
     assert url(at, "period") == ["2023"]
+
+
+OVERVIEW_VIEWS = {
+    "chart_area": "Status per utvecklingsområde",
+    "chart_office": "Status per ansvarig förvaltning",
+    "chart_over_time": "Status i alla uppföljningar",
+}
+
+
+def charts_of(at: AppTest) -> list[str]:
+    return [c.key for c in at.get("plotly_chart")]
+
+
+def test_the_overview_makes_only_the_open_view_and_keeps_it_in_the_url(demo_db):
+    at = app()
+    assert charts_of(at) == ["chart_area"] and url(at, "vy") == []  # the first: no parameter
+    at.session_state["overview_view"] = OVERVIEW_VIEWS["chart_office"]  # a click on its tab
+    at.run()
+    assert charts_of(at) == ["chart_office"]
+    assert url(at, "vy") == ["forvaltning"]
+    # The open view survives a language switch (the tabs' labels, and so the tabs, change).
+    at.sidebar.segmented_control(key="lang").set_value("en").run()
+    assert [tab.label for tab in at.tabs][1] == "Status by responsible office"
+    assert charts_of(at) == ["chart_office"] and url(at, "vy") == ["forvaltning"]
+    # and a shared link opens its view; a view the app doesn't have opens the first
+    assert charts_of(app(vy="tid")) == ["chart_over_time"]
+    assert charts_of(app(vy="tid", lang="en")) == ["chart_over_time"]
+    assert charts_of(app(vy="<script>")) == ["chart_area"]
+
+
+def test_a_click_on_a_bar_lists_the_actions_behind_it_under_its_chart(demo_db):
+    at = app(vy="forvaltning")
+    assert not at.subheader
+    # the chart's selection as Streamlit gives it to the page after a click on UBF's bar
+    click = AttributeDictionary(selection={"points": [{"customdata": ["UBF"]}]})
+    at.session_state["chart_office"] = click
+    at.run()
+    assert not at.exception
+    (heading,) = [h.value for h in at.subheader]
+    assert heading.startswith("Åtgärder i ")
+    (listed,) = [df.value for df in at.dataframe]
+    assert set(listed["Ansvarig förvaltning"]) == {heading.removeprefix("Åtgärder i ")}
 
 
 def test_the_overviews_tables_are_made_when_unfolded_and_hold_the_charts_counts(demo_db):
     at = app()
     at.session_state["chart_area_table_open"] = True
+    at.run()
+    (by_area,) = (frame.value for frame in at.dataframe)
+    at.session_state["overview_view"] = OVERVIEW_VIEWS["chart_over_time"]
     at.session_state["chart_over_time_table_open"] = True
     at.run()
-    by_area, over_time = (frame.value for frame in at.dataframe)
+    (over_time,) = (frame.value for frame in at.dataframe)
     # one row per development area, one column per status present in 2023; every action once
     assert list(by_area.columns) == [
         "Utvecklingsområde",

@@ -44,6 +44,7 @@ from segdash.ui.sidebar import (
     url_choice,
     url_text,
     url_values,
+    url_views,
 )
 from segdash.ui.signin import (
     ANALYST_KEY,
@@ -120,6 +121,7 @@ __all__ = [
     "url_choice",
     "url_text",
     "url_values",
+    "url_views",
     "view",
     "wide_table",
 ]

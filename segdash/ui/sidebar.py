@@ -9,7 +9,7 @@ first option, and writes the choice back.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 
@@ -140,6 +140,29 @@ def set_page_param(key: str, value: str | Sequence[str] | None) -> None:
         st.query_params[key] = values
     elif key in st.query_params:
         del st.query_params[key]
+
+
+def url_views(views: Mapping[str, str], *, key: str, param: str) -> tuple[str, Any]:
+    """Tabs of which the page makes only the open one (`views`: id → label; switching runs
+    the page again), for a page with several views of the same thing: the others cost the
+    run and the browser nothing until asked for. The open view starts from the URL's `param`
+    (a shared link), else the one this session had open, else the first; it is written back
+    to the URL (the first view as no parameter), by id, so a link works in either language.
+    Returns the open view's id and its tab, to draw into."""
+    state = st.session_state
+    ids, labels = list(views), list(views.values())
+    # A new widget (the page opened, or the labels in another language) starts from the view
+    # asked for; set through its state, not `default`, which would make a new widget each time
+    # it changed and so undo the click that changed it.
+    if state.get(key) not in labels:
+        remembered = state.get(f"{key}__view")
+        start = next(iter(url_values(param, ids)), remembered if remembered in ids else ids[0])
+        state[key] = views[start]
+    tabs = st.tabs(labels, key=key, on_change="rerun")
+    shown = next((i for i, tab in zip(ids, tabs, strict=True) if tab.open), ids[0])
+    state[f"{key}__view"] = shown
+    set_page_param(param, [] if shown == ids[0] else [shown])
+    return shown, tabs[ids.index(shown)]
 
 
 def url_choice(

@@ -103,6 +103,8 @@ FROM_DATA_JS = f"""
 
 PAGES = [
     "/?period=2024",
+    "/?period=2024&vy=forvaltning",  # the overview's other views: the offices' names
+    "/?period=2024&vy=tid",
     "/omraden?period=2024&omrade=Hemma&uo=5",
     "/atgarder?period=2024&atgard=2024:9.1",
     "/forvaltningar?period=2024&forv=XSS",

@@ -58,6 +58,14 @@ def action_headings(page) -> list[str]:
     return headings_starting(page, "Åtgärder i ")
 
 
+# The overview's three views of the statuses, by their URL value (`vy`) and tab label.
+VIEWS = {
+    "omrade": "Status per utvecklingsområde",
+    "forvaltning": "Status per ansvarig förvaltning",
+    "tid": "Status i alla uppföljningar",
+}
+
+
 # --- the overview ---------------------------------------------------------------------------------
 
 
@@ -71,22 +79,43 @@ def test_the_overview_shows_the_key_figures_and_the_charts(page, server, demo_pa
     assert shown == expected_metrics(demo_path, Filters(period=LATEST))
     assert shown["Åtgärder"] == "50"  # hand-checked: the demo plan for 2023 has 50 actions
 
-    for title in (
-        "Status per utvecklingsområde",
-        "Status per ansvarig förvaltning",
-        "Status i alla uppföljningar",
-    ):
-        expect(main.get_by_role("heading", name=title)).to_be_visible()
+    tabs = main.get_by_role("tab")
+    expect(tabs).to_have_text(list(VIEWS.values()))
+    expect(tabs.first).to_have_attribute("aria-selected", "true")
     charts = main.locator('[data-testid="stPlotlyChart"]')
-    expect(charts).to_have_count(3)  # three bar and line charts; the locator map is folded
+    expect(charts).to_have_count(1)  # the open view's bar chart; the locator map is folded
     maps = charts.filter(has=page.locator("canvas.maplibregl-canvas"))
     expect(maps).to_have_count(0)
     unfold(page, "Var ligger fokusområdena?")
-    expect(charts).to_have_count(4)
+    expect(charts).to_have_count(2)
     expect(maps).to_have_count(1)
-    for chart in charts.all()[:3]:
-        expect(chart.locator(".main-svg").first).to_be_visible()
-        assert chart.locator(".cartesianlayer .trace").count() > 0, "a chart without data"
+    expect(charts.first.locator(".main-svg").first).to_be_visible()
+    assert charts.first.locator(".cartesianlayer .trace").count() > 0, "a chart without data"
+
+
+def test_each_view_of_the_overview_is_a_tab_and_a_link(page, server, browser):
+    goto(page, "/")
+    main = main_area(page)
+    chart = main.locator('[data-testid="stPlotlyChart"]')
+    for view, title in list(VIEWS.items())[1:]:
+        with rerun(page):
+            main.get_by_role("tab", name=title).click()
+        expect(main.get_by_role("tab", name=title)).to_have_attribute("aria-selected", "true")
+        expect(chart).to_have_count(1)  # only the open view is drawn
+        expect(chart.locator(".cartesianlayer .trace").first).to_be_attached()
+        assert query_of(page)["vy"] == [view]
+    # The address opens the same view for someone else.
+    address = urlsplit(page.url)
+    theirs, errors = open_page(browser, server.url)
+    try:
+        goto(theirs, f"{address.path}?{address.query}")
+        tab = main_area(theirs).get_by_role("tab", name=VIEWS["tid"])
+        expect(tab).to_have_attribute("aria-selected", "true")
+        legend = main_area(theirs).locator('[data-testid="stPlotlyChart"] .legend')
+        expect(legend.first).to_be_visible()
+        assert check_page(theirs, errors) == []
+    finally:
+        theirs.context.close()
 
 
 def test_choosing_a_district_in_the_sidebar_narrows_the_overview(page, server, demo_path):
@@ -239,8 +268,16 @@ CHART_ROOM_JS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((
 
 @pytest.mark.parametrize(
     "path",
-    ["", "omraden", "atgarder", "forvaltningar", "indikatorer"],
-    ids=["oversikt", "omraden", "atgarder", "forvaltningar", "indikatorer"],
+    ["", "?vy=forvaltning", "?vy=tid", "omraden", "atgarder", "forvaltningar", "indikatorer"],
+    ids=[
+        "oversikt",
+        "oversikt-forvaltning",
+        "oversikt-tid",
+        "omraden",
+        "atgarder",
+        "forvaltningar",
+        "indikatorer",
+    ],
 )
 def test_every_chart_is_given_room_for_all_its_labels(page, path):
     """The app works out each chart's margins from its labels and numbers, so that the browser
