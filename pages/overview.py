@@ -175,9 +175,11 @@ with tab:
             table_key="status_per_period",
         )
     else:
-        by = "area" if view == "omrade" else "office"
         st.caption(t("overview.click_hint"))
-        pick, names = status_chart(by, t("col.area") if by == "area" else t("col.lead_office"))
+        if view == "omrade":
+            by, (pick, names) = "area", status_chart("area", t("col.area"))
+        else:
+            by, (pick, names) = "office", status_chart("office", t("col.lead_office"))
         if pick is not None:
             picked_actions(by, pick, names)
 
