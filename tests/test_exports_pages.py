@@ -24,22 +24,26 @@ def download_labels(at: AppTest) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("page", "tables", "folds"),
+    ("page", "query", "tables", "folds"),
     [
         # none unfolded; folded: the table under the open view's chart (by area) and the
         # changes since 2022 (27 of the 2023 plan's 50 actions have another status in 2023
         # than in 2022, or are new)
-        ("pages/overview.py", 0, ["chart_area_table_open", "overview_changes_open"]),
-        ("pages/actions.py", 2, []),  # the actions, and the first one's follow-ups
+        ("pages/overview.py", {}, 0, ["chart_area_table_open", "overview_changes_open"]),
+        # the view by lead office, from a shared link: the table under its chart
+        ("pages/overview.py", {"vy": "forvaltning"}, 0, ["chart_office_table_open"]),
+        ("pages/actions.py", {}, 2, []),  # the actions, and the first one's follow-ups
         # the first office by name (IAF)'s 15 actions of 2023, and its 3 at risk or cancelled
-        ("pages/offices.py", 2, []),
+        ("pages/offices.py", {}, 2, []),
         # latest against target, every value (the map's side table has no downloads of its
         # own: every value is in the last table); folded: the chart's values per year
-        ("pages/indicators.py", 2, ["indicator_lines_table_open"]),
+        ("pages/indicators.py", {}, 2, ["indicator_lines_table_open"]),
     ],
 )
-def test_tables_come_with_excel_and_csv_downloads(demo_db, page, tables, folds):
+def test_tables_come_with_excel_and_csv_downloads(demo_db, page, query, tables, folds):
     at = AppTest.from_file(APP, default_timeout=60)
+    for param, value in query.items():  # a shared link: the address is there from the start
+        at.query_params[param] = value
     at.run()
     at.switch_page(page).run()
     assert not at.exception
