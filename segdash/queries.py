@@ -991,12 +991,31 @@ WHOLE_LAYER_AREAS = 300
 class Boundaries:
     """The areas that have a boundary, from the newest active boundary file."""
 
-    geojson: dict  # FeatureCollection; each feature's id is the area's code
-    areas: pd.DataFrame  # code, name, district_type, region_code, is_focus
+    areas: (
+        pd.DataFrame
+    )  # code, name, district_type, region_code, west, south, east, north, is_focus
+    geometries: tuple[str, ...]  # each area's geometry as GeoJSON text, in the order of `areas`
     batch_id: int
     file_name: str
     imported_at: datetime
     is_demo: bool
+
+    @cached_property
+    def geojson(self) -> dict:
+        """Every area as a FeatureCollection; each feature's id is the area's code."""
+        return self._collection(range(len(self.areas)))
+
+    def _collection(self, rows) -> dict:
+        """The FeatureCollection of the areas at these positions, their geometries parsed in
+        one go: a map around the focus districts parses its hundred, not a nation's 6 000."""
+        rows = list(rows)
+        codes, names = self.areas["code"].to_numpy(), self.areas["name"].to_numpy()
+        geometries = orjson.loads("[" + ",".join(self.geometries[i] for i in rows) + "]")
+        features = [
+            {"type": "Feature", "id": codes[i], "properties": {"name": names[i]}, "geometry": g}
+            for i, g in zip(rows, geometries, strict=True)
+        ]
+        return {"type": "FeatureCollection", "features": features}
 
     def shown(self) -> tuple[pd.DataFrame, dict]:
         """The areas a map draws, and their FeatureCollection: a municipality's layer whole; a
@@ -1027,62 +1046,56 @@ class Boundaries:
         west, east = focus["west"].min(), focus["east"].max()
         south, north = focus["south"].min(), focus["north"].max()
         dx, dy = (east - west) * margin, (north - south) * margin
-        near = areas[
+        near = (
             (areas["east"] >= west - dx)
             & (areas["west"] <= east + dx)
             & (areas["north"] >= south - dy)
             & (areas["south"] <= north + dy)
-        ]
-        if len(near) == len(areas):
+        ).to_numpy()
+        if near.all():
             return areas, self.geojson
-        wanted = set(near["code"])
-        features = [f for f in self.geojson["features"] if f["id"] in wanted]
-        return near, {"type": "FeatureCollection", "features": features}
+        return areas[near], self._collection(near.nonzero()[0])
 
 
-def _extent(geometry: dict) -> tuple[float, float, float, float]:
-    """West, south, east, north of a Polygon or MultiPolygon."""
-    polygons = (
-        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    )
-    lons = [p[0] for polygon in polygons for p in polygon[0]]
-    lats = [p[1] for polygon in polygons for p in polygon[0]]
-    return min(lons), min(lats), max(lons), max(lats)
+# Each area's extent (west, south, east, north) from its outer rings, worked out by DuckDB from
+# the GeoJSON text: a national file's 6 000 outlines are not parsed in Python to find the
+# hundred a map shows. Only Polygons and MultiPolygons are imported (importer.geodata).
+_EXTENTS = """
+SELECT code, min((p->>0)::DOUBLE) AS west, min((p->>1)::DOUBLE) AS south,
+       max((p->>0)::DOUBLE) AS east, max((p->>1)::DOUBLE) AS north
+FROM (SELECT district_code AS code,
+             unnest(CASE json_extract_string(geometry, '$.type')
+                    WHEN 'Polygon' THEN json_extract(geometry, '$.coordinates[0][*]')
+                    ELSE json_extract(geometry, '$.coordinates[*][0][*]') END) AS p
+      FROM current_boundary)
+GROUP BY code
+"""
 
 
 def boundaries(store: Store) -> Boundaries | None:
     with store.snapshot() as cur:
         found = cur.execute(
             "SELECT b.district_code AS code, coalesce(d.name, b.district_code) AS name, "
-            "d.district_type, d.region_code, b.geometry, b.batch_id "
-            "FROM current_boundary b LEFT JOIN current_district d ON d.code = b.district_code "
+            "d.district_type, d.region_code, e.west, e.south, e.east, e.north, "
+            "b.geometry, b.batch_id "
+            f"FROM current_boundary b JOIN ({_EXTENTS}) e ON e.code = b.district_code "
+            "LEFT JOIN current_district d ON d.code = b.district_code "
             "ORDER BY b.district_code"
         ).fetchall()  # tuples: no pandas strings for thousands of geometries
         if not found:
             return None
         batch = cur.execute(
             "SELECT file_name, imported_at, is_demo FROM import_batch WHERE batch_id = ?",
-            [int(found[0][5])],
+            [int(found[0][9])],
         ).fetchone()
-    rows = pd.DataFrame(
-        [r[:4] for r in found], columns=["code", "name", "district_type", "region_code"]
-    )
-    # one parse of every geometry at once: a national file has thousands
-    geometries = orjson.loads("[" + ",".join(r[4] for r in found) + "]")
-    features = [
-        {"type": "Feature", "id": r[0], "properties": {"name": r[1]}, "geometry": geometry}
-        for r, geometry in zip(found, geometries, strict=True)
-    ]
-    extents = pd.DataFrame(
-        [_extent(f["geometry"]) for f in features], columns=["west", "south", "east", "north"]
-    )
-    areas = pd.concat([rows, extents], axis=1).assign(
-        is_focus=lambda a: a["district_type"] == domain.FOCUS_TYPE
+    areas = pd.DataFrame(
+        [r[:8] for r in found],
+        columns=["code", "name", "district_type", "region_code", "west", "south", "east", "north"],
     )
     return Boundaries(
-        geojson={"type": "FeatureCollection", "features": features},
-        areas=areas,
-        batch_id=int(found[0][5]),
+        areas=areas.assign(is_focus=areas["district_type"] == domain.FOCUS_TYPE),
+        geometries=tuple(r[8] for r in found),
+        batch_id=int(found[0][9]),
         file_name=batch[0],
         imported_at=pd.Timestamp(batch[1]).to_pydatetime(),
         is_demo=bool(batch[2]),

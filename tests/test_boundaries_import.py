@@ -87,6 +87,64 @@ def test_a_municipality_s_own_layer_replaces_the_whole_map(demo_store):
     assert json.loads(demo_store.batch(result.batch_ids[0])["row_counts"]) == {"boundary": 2}
 
 
+def test_each_areas_extent_is_its_outline_s_bounds_for_polygons_and_multipolygons(demo_store):
+    """The maps pick what to draw by each area's extent, which the database works out from the
+    stored outlines: for a MultiPolygon it spans every part, and a hole changes nothing."""
+    from shapely.geometry import shape
+
+    geojson = json.loads(GEOJSON.read_text(encoding="utf-8"))
+    first, second = (f["geometry"]["coordinates"] for f in geojson["features"][:2])
+    far = [[[lon + 1.0, lat] for lon, lat in first[0]]]  # a second part a degree to the east
+    ring = second[0]
+    # a small triangle around the mean of the outline's corners, as a hole
+    middle = [sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)]
+    hole = [
+        [middle[0] - 1e-4, middle[1] - 1e-4],
+        [middle[0] - 1e-4, middle[1] + 1e-4],
+        [middle[0] + 1e-4, middle[1]],
+        [middle[0] - 1e-4, middle[1] - 1e-4],
+    ]
+    own = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"namn": "Berga"},
+                "geometry": {"type": "MultiPolygon", "coordinates": [first, far]},
+            },
+            {
+                "type": "Feature",
+                "properties": {"namn": "Ryd"},
+                "geometry": {"type": "Polygon", "coordinates": [ring, hole]},
+            },
+        ],
+    }
+    import_ok(demo_store, UploadedFile("stadsdelar.geojson", json.dumps(own).encode()))
+    found = queries.boundaries(demo_store)
+    areas = found.areas.set_index("code")
+    features = {f["id"]: f for f in found.geojson["features"]}
+    assert sorted(features) == ["Berga", "Ryd"]
+    assert features["Berga"]["geometry"]["type"] == "MultiPolygon"
+    assert len(features["Ryd"]["geometry"]["coordinates"]) == 2  # the hole is kept
+    for code, feature in features.items():
+        extent = tuple(areas.loc[code, ["west", "south", "east", "north"]])
+        assert extent == pytest.approx(shape(feature["geometry"]).bounds, abs=1e-12)
+    west, east = areas.loc["Berga", "west"], areas.loc["Berga", "east"]
+    assert west == pytest.approx(min(p[0] for p in first[0]), abs=1e-6)
+    assert east == pytest.approx(max(p[0] for p in far[0]), abs=1e-6)
+
+
+def test_the_demo_areas_extents_are_their_outlines_bounds(demo_store):
+    from shapely.geometry import shape
+
+    found = queries.boundaries(demo_store)
+    assert len(found.areas) == len(found.geojson["features"]) == 32
+    for row, feature in zip(found.areas.itertuples(), found.geojson["features"], strict=True):
+        assert row.code == feature["id"] and row.name == feature["properties"]["name"]
+        bounds = shape(feature["geometry"]).bounds
+        assert (row.west, row.south, row.east, row.north) == pytest.approx(bounds, abs=1e-12)
+
+
 def test_unknown_areas_are_refused_with_their_names_and_nothing_is_stored(store):
     issues = import_refused(store, upload(GEOJSON))
     errors = [where(i) for i in issues if i.is_error]

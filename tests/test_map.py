@@ -213,8 +213,8 @@ def test_a_national_layer_is_drawn_around_the_focus_districts_and_a_municipality
             columns=["code", "name", "district_type", "west", "south", "east", "north", "is_focus"],
         )
         return queries.Boundaries(
-            geojson={"type": "FeatureCollection", "features": features},
             areas=areas,
+            geometries=tuple(json.dumps(f["geometry"]) for f in features),
             batch_id=1,
             file_name="x.geojson",
             imported_at=pd.Timestamp("2026-01-01").to_pydatetime(),
