@@ -991,9 +991,8 @@ WHOLE_LAYER_AREAS = 300
 class Boundaries:
     """The areas that have a boundary, from the newest active boundary file."""
 
-    areas: (
-        pd.DataFrame
-    )  # code, name, district_type, region_code, west, south, east, north, is_focus
+    # code, name, district_type, region_code, west, south, east, north, is_focus
+    areas: pd.DataFrame
     geometries: tuple[str, ...]  # each area's geometry as GeoJSON text, in the order of `areas`
     batch_id: int
     file_name: str
