@@ -146,17 +146,21 @@ class MasterData:
     districts: pd.DataFrame  # code, name, district_type; focus, then reference, then the rest
     aimed: tuple[str, ...] = ()  # the districts any current action is aimed at
 
-    @property
+    # Worked out once per object (shared between sessions, never changed): the sidebar's
+    # filters name every option through these on every run.
+    @cached_property
     def area_names(self) -> dict[int, str]:
-        return dict(zip(self.areas["area_no"].astype(int), self.areas["name"], strict=True))
+        numbers, names = self.areas["area_no"].astype(int).tolist(), self.areas["name"].tolist()
+        return dict(zip(numbers, names, strict=True))
 
     def area_label(self, area_no: int) -> str:
         """ "3. Utbildning för …": how an area is named in lists."""
         return f"{area_no}. {self.area_names.get(int(area_no), '')}"
 
-    @property
+    @cached_property
     def office_names(self) -> dict[str, str]:
-        return dict(zip(self.offices["code"], self.offices["name"], strict=True))
+        codes, names = self.offices["code"].tolist(), self.offices["name"].tolist()
+        return dict(zip(codes, names, strict=True))
 
     @cached_property
     def district_names(self) -> dict[str, str]:

@@ -180,3 +180,19 @@ def test_the_values_revision_moves_with_values_and_master_data_not_with_follow_u
     plan_store.set_batch_state(batch, active=False, actor="test")
     assert plan_store.revisions()[1] > newer
     assert plan_store.revision() == plan_store.revisions()[0]
+
+
+def test_the_values_revision_follows_writes_made_through_another_store(plan_store):
+    """The command line writes beside the app through a Store of its own: the app's Store,
+    which keeps the values revision while no batch event is added, still sees each write."""
+    from conftest import values_file
+
+    before, values = plan_store.revisions()
+    with Store(plan_store.path) as other:
+        import_ok(other, values_file([["ARBL", "Berga", 2023, 9.5]]))
+    moved, newer = plan_store.revisions()
+    assert moved > before and newer > values
+    with Store(plan_store.path) as other:
+        import_ok(other, followup_file([["1.1", "2022", "Pågår", 40, None]], name="f.xlsx"))
+    later, still = plan_store.revisions()
+    assert later > moved and still == newer
