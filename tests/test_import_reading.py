@@ -184,6 +184,22 @@ def test_csv_semicolon_file_with_commas_in_comments(plan_store):
     ]
 
 
+def test_csv_delimiters_inside_quoted_comments_do_not_count(plan_store):
+    # As English Excel saves it: commas split the cells, and a comment holds more commas than
+    # a row has cells, a doubled quote and a line break inside its quotes; the other comment
+    # has semicolons as plain text. Only what is outside quotes tells the delimiter.
+    text = (
+        "Nr,Period,Status,Kommentar\r\n"
+        '1.1,2022,klar,"Klart, men sent, efter ""omtag"",\r\nse bilaga, sid 2"\r\n'
+        "1.10,2022,pågår,Se plan; bilaga 2; sid 4\r\n"
+    )
+    import_ok(plan_store, UploadedFile("u.csv", make_csv(text)))
+    assert rows(plan_store, "SELECT action_no, status, comment FROM action_status ORDER BY 1") == [
+        ("1.1", "done", 'Klart, men sent, efter "omtag",\r\nse bilaga, sid 2'),
+        ("1.10", "on_track", "Se plan; bilaga 2; sid 4"),
+    ]
+
+
 def test_csv_row_numbers_are_line_numbers(plan_store):
     text = "Uppföljning T1 2022,,\nNr,Period,Status\n1.1,2022,klar\n\n9.9,2022,klar\n"
     issues = import_refused(plan_store, UploadedFile("export.csv", make_csv(text)))

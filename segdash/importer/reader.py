@@ -281,12 +281,55 @@ def _delimiter(numbered: list[tuple[int, str]]) -> str:
     # Pick the delimiter that splits the most lines the same way; Swedish CSV uses ';'.
     best, best_score = ";", -1
     for delimiter in (";", ",", "\t"):
-        counts = [line.count(delimiter) for line in lines]
+        counts = [c for c in _splits(lines, delimiter) if c is not None]
         score = sum(1 for c in counts if c and c == max(counts))
         if score > best_score:
             best, best_score = delimiter, score
     _refuse_mixed_delimiters(numbered, best)
     return best
+
+
+def _splits(lines: list[str], delimiter: str) -> list[int | None]:
+    """How many times `delimiter` splits each of these lines into cells, as the csv module
+    reads them: not inside a quoted cell ("Klart, men sent"), whose quote opens only at the
+    start of a cell and in which a doubled quote is a quote. A quoted cell may run over a
+    line break: the lines it continues on belong to the line it began on, and are None."""
+    counts: list[int | None] = []
+    quoted = False  # inside a quoted cell at the end of the line before
+    began = -1  # the line the current row began on
+    for line in lines:
+        continues = quoted
+        splits, quoted = _line_splits(line, delimiter, quoted)
+        if continues:
+            counts[began] += splits  # type: ignore[operator]
+            counts.append(None)
+        else:
+            began = len(counts)
+            counts.append(splits)
+    return counts
+
+
+def _line_splits(line: str, delimiter: str, quoted: bool) -> tuple[int, bool]:
+    """The delimiters outside quoted cells in one line, and whether it ends inside one
+    (`quoted`: it begins inside one). Jumps from quote to quote and delimiter to delimiter."""
+    splits, i, start = 0, 0, not quoted
+    while i < len(line):
+        if quoted:
+            close = line.find('"', i)
+            if close < 0:
+                return splits, True
+            if line.startswith('"', close + 1):  # a doubled quote: a quote in the cell
+                i = close + 2
+                continue
+            quoted, start, i = False, False, close + 1
+        elif start and line[i] == '"':
+            quoted, i = True, i + 1
+        else:
+            found = line.find(delimiter, i)
+            if found < 0:
+                return splits, False
+            splits, start, i = splits + 1, True, found + 1
+    return splits, quoted
 
 
 def _read_plain_csv(data: bytes, file_name: str, limits: Limits) -> RawSheet | None:
@@ -316,7 +359,7 @@ def _read_plain_csv(data: bytes, file_name: str, limits: Limits) -> RawSheet | N
     from pyarrow import csv as arrow_csv
 
     first = head.split("\n", 1)[0]
-    names = [f"c{n}" for n in range(first.count(delimiter) + 1)]
+    names = [f"c{n}" for n in range((_splits([first], delimiter)[0] or 0) + 1)]
     try:
         table = arrow_csv.read_csv(
             pa.py_buffer(body),
@@ -438,15 +481,17 @@ class ColumnRows(Sequence):
 def _refuse_mixed_delimiters(numbered: list[tuple[int, str]], best: str) -> None:
     """A table whose rows are split by different characters (a header typed with ';' above
     rows pasted with ','): the same number of columns, but another delimiter."""
-    width = max(line.count(best) for _, line in numbered)
+    lines = [line for _, line in numbered]
+    splits = {d: _splits(lines, d) for d in _DELIMITER_NAMES}
+    width = max((c for c in splits[best] if c is not None), default=0)
     if width < 2:
         return
-    first = next(n for n, line in numbered if line.count(best) == width)
+    first = next(n for (n, _), c in zip(numbered, splits[best], strict=True) if c == width)
     for other in _DELIMITER_NAMES:
         if other == best:
             continue
-        for n, line in numbered:
-            if line.count(best) == 0 and line.count(other) == width:
+        for (n, _), mine, theirs in zip(numbered, splits[best], splits[other], strict=True):
+            if mine == 0 and theirs == width:
                 a, b = sorted([(first, best), (n, other)])
                 raise FileRejected(
                     f"CSV-filen blandar avgränsare: rad {a[0]} delar kolumnerna med "
