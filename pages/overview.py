@@ -100,7 +100,27 @@ def status_table(counts, index: str, heading: str, label=None) -> dict:
     )
 
 
-def status_chart(by: str, group_title: str):
+ACTION_COLUMNS = {
+    "action_no": t("col.action_no"),
+    "title": t("col.title"),
+    "lead_office_name": t("col.lead_office"),
+    "status_label": t("col.status"),
+    "progress": t("col.progress"),
+    "comment": t("col.comment"),
+}
+
+
+def picked_actions(by: str, pick, names: dict) -> None:
+    """The actions behind a clicked bar, under its chart."""
+    column = "area_no" if by == "area" else "lead_office"
+    actions = ui.cached(queries.action_status, filters=filters)
+    actions = actions[actions[column].astype(str) == str(pick)]
+    actions = actions.assign(status_label=actions["status"].map(ui.status_text))
+    st.subheader(ui.tm("overview.selected", group=names.get(pick, pick)))
+    ui.table(actions, ACTION_COLUMNS, {"progress": 0}, key=f"actions_{column}_{pick}")
+
+
+def status_chart(by: str, group_title: str) -> None:
     """Status per development area or lead office; a click on a bar lists its actions."""
     counts = ui.cached(queries.status_by, filters=filters, by=by)
     names = dict(zip(counts["group"], counts["label"], strict=True))
@@ -126,27 +146,8 @@ def status_chart(by: str, group_title: str):
     )
     picked = [p.get("customdata") for p in (event.selection.points if event else [])]
     picked = [p[0] if isinstance(p, list) else p for p in picked if p is not None]
-    return picked[0] if picked else None, names
-
-
-ACTION_COLUMNS = {
-    "action_no": t("col.action_no"),
-    "title": t("col.title"),
-    "lead_office_name": t("col.lead_office"),
-    "status_label": t("col.status"),
-    "progress": t("col.progress"),
-    "comment": t("col.comment"),
-}
-
-
-def picked_actions(by: str, pick, names: dict) -> None:
-    """The actions behind a clicked bar, under its chart."""
-    column = "area_no" if by == "area" else "lead_office"
-    actions = ui.cached(queries.action_status, filters=filters)
-    actions = actions[actions[column].astype(str) == str(pick)]
-    actions = actions.assign(status_label=actions["status"].map(ui.status_text))
-    st.subheader(ui.tm("overview.selected", group=names.get(pick, pick)))
-    ui.table(actions, ACTION_COLUMNS, {"progress": 0}, key=f"actions_{column}_{pick}")
+    if picked:
+        picked_actions(by, picked[0], names)
 
 
 # Three views of the same statuses, one at a time: only the open one is made and drawn.
@@ -177,11 +178,9 @@ with tab:
     else:
         st.caption(t("overview.click_hint"))
         if view == "omrade":
-            by, (pick, names) = "area", status_chart("area", t("col.area"))
+            status_chart("area", t("col.area"))
         else:
-            by, (pick, names) = "office", status_chart("office", t("col.lead_office"))
-        if pick is not None:
-            picked_actions(by, pick, names)
+            status_chart("office", t("col.lead_office"))
 
 if previous:
     st.header(t("overview.changes", previous=ui.period_label(previous)))

@@ -278,14 +278,15 @@ def _delimiter(numbered: list[tuple[int, str]]) -> str:
             "i Excel och spara den som .xlsx."
         )
     lines = [line for _, line in numbered]
+    splits = {delimiter: _splits(lines, delimiter) for delimiter in _DELIMITER_NAMES}
     # Pick the delimiter that splits the most lines the same way; Swedish CSV uses ';'.
     best, best_score = ";", -1
-    for delimiter in (";", ",", "\t"):
-        counts = [c for c in _splits(lines, delimiter) if c is not None]
+    for delimiter, per_line in splits.items():
+        counts = [c for c in per_line if c is not None]
         score = sum(1 for c in counts if c and c == max(counts))
         if score > best_score:
             best, best_score = delimiter, score
-    _refuse_mixed_delimiters(numbered, best)
+    _refuse_mixed_delimiters(numbered, splits, best)
     return best
 
 
@@ -478,11 +479,12 @@ class ColumnRows(Sequence):
         return rows[n % self._BLOCK]
 
 
-def _refuse_mixed_delimiters(numbered: list[tuple[int, str]], best: str) -> None:
+def _refuse_mixed_delimiters(
+    numbered: list[tuple[int, str]], splits: dict[str, list[int | None]], best: str
+) -> None:
     """A table whose rows are split by different characters (a header typed with ';' above
-    rows pasted with ','): the same number of columns, but another delimiter."""
-    lines = [line for _, line in numbered]
-    splits = {d: _splits(lines, d) for d in _DELIMITER_NAMES}
+    rows pasted with ','): the same number of columns, but another delimiter. `splits`: each
+    delimiter's splits of each line (`_splits`)."""
     width = max((c for c in splits[best] if c is not None), default=0)
     if width < 2:
         return
