@@ -180,14 +180,14 @@ class MasterData:
         kinds = self.districts["district_type"]
         return list(self.districts.loc[kinds.isin(types), "code"])
 
-    @property
+    @cached_property
     def focus(self) -> list[str]:
         """The focus districts (master data); when none is marked, every district but the
         municipality as a whole."""
         focus = self.districts_of_type(domain.FOCUS_TYPE)
         return focus or [c for c in self.districts["code"].tolist() if c != domain.MUNICIPALITY]
 
-    @property
+    @cached_property
     def standard(self) -> list[str]:
         """What a comparison shows unless asked for more: the focus and reference districts."""
         return self.districts_of_type(*domain.STANDARD_DISTRICT_TYPES)

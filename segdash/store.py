@@ -487,6 +487,17 @@ def restore_backup(backup: str | Path, target: str | Path) -> Backup:
 
 _open_stores: weakref.WeakSet[Store] = weakref.WeakSet()
 
+# Every commit through any Store of this process adds one (two Stores of one file in a process
+# share DuckDB's database, so a write through one is a write under the other's open connection).
+_commits = 0
+_commits_lock = threading.Lock()
+
+
+def _count_commit() -> None:
+    global _commits
+    with _commits_lock:
+        _commits += 1
+
 
 @atexit.register
 def _close_all_at_exit() -> None:
@@ -563,8 +574,10 @@ class Store:
         self._idle = threading.Condition(self._lock)
         self._closer: threading.Thread | None = None  # lets go after the linger; one at a time
         self._write_lock = threading.RLock()
-        # (when read, revision, values revision)
-        self._known_revision: tuple[float, int, int] | None = None
+        # (when read, revision, values revision, the connection it was read under, the
+        # process's commits before it was read)
+        self._known_revision: tuple[float, int, int, int, int] | None = None
+        self._opened = 0  # how many times the file has been opened: which connection this is
         # (the newest batch event, the values revision it gives): batch events are only ever
         # added and a batch's row counts never change, so while no event is added the values
         # revision stays, and it is not worked out again (the JSON of every batch, ~3 ms)
@@ -595,6 +608,7 @@ class Store:
                 if self._closed:
                     raise StoreError(f"Databasen {self.path} är stängd.")
                 self._con = self._open()
+                self._opened += 1
             self._users += 1
             return self._con
 
@@ -750,33 +764,53 @@ class Store:
         """(`revision`, the values revision): the second changes only with an import, rollback
         or restore of a batch that holds anything but actions and their statuses (indicator
         values, indicators, areas, boundaries, offices, development areas). What is made of
-        those alone may be kept while the offices' follow-ups come in."""
+        those alone may be kept while the offices' follow-ups come in.
+
+        Read from the file only when it may have changed: after the file was opened again (it
+        is let go for other processes' turns) or after a commit in this process."""
         known = self._known_revision
         if max_age > 0 and known is not None and time.monotonic() - known[0] <= max_age:
             return known[1], known[2]
         read_at = time.monotonic()
-        cur = self.read()
+        commits = _commits  # before the read: a commit meanwhile makes the next call read again
+        con = self._acquire()  # held: the connection cannot change while it is compared
         try:
-            events, rounds, reminders = cur.execute(
-                "SELECT (SELECT coalesce(max(event_no), 0) FROM batch_event),"
-                " (SELECT coalesce(max(event_no), 0) FROM round_event),"
-                " (SELECT coalesce(max(reminder_no), 0) FROM reminder)"
-            ).fetchone()
-            known_values = self._values_at
-            if known_values is not None and known_values[0] == events:
-                values = known_values[1]
-            else:
-                (values,) = cur.execute(
-                    "SELECT coalesce(max(e.event_no), 0) FROM batch_event e"
-                    " JOIN import_batch b USING (batch_id)"
-                    " WHERE NOT list_has_all(['action', 'action_status'],"
-                    "                        json_keys(b.row_counts::JSON))"
+            opened = self._opened
+            # While this process holds the file open no other process can write to it (DuckDB
+            # locks the file), and every commit in this process is counted: what was read
+            # under this same connection with no commit since is still the revision, exactly.
+            if (
+                known is not None
+                and not self.path.startswith("md:")  # a service that others write to
+                and known[3] == opened
+                and known[4] == commits
+            ):
+                self._known_revision = (read_at, *known[1:])
+                return known[1], known[2]
+            cur = con.cursor()
+            try:
+                events, rounds, reminders = cur.execute(
+                    "SELECT (SELECT coalesce(max(event_no), 0) FROM batch_event),"
+                    " (SELECT coalesce(max(event_no), 0) FROM round_event),"
+                    " (SELECT coalesce(max(reminder_no), 0) FROM reminder)"
                 ).fetchone()
-                self._values_at = (int(events), int(values))
+                known_values = self._values_at
+                if known_values is not None and known_values[0] == events:
+                    values = known_values[1]
+                else:
+                    (values,) = cur.execute(
+                        "SELECT coalesce(max(e.event_no), 0) FROM batch_event e"
+                        " JOIN import_batch b USING (batch_id)"
+                        " WHERE NOT list_has_all(['action', 'action_status'],"
+                        "                        json_keys(b.row_counts::JSON))"
+                    ).fetchone()
+                    self._values_at = (int(events), int(values))
+            finally:
+                cur.close()
         finally:
-            cur.close()
+            self._release()
         revision = int(events) + int(rounds) + int(reminders)
-        self._known_revision = (read_at, revision, int(values))
+        self._known_revision = (read_at, revision, int(values), opened, commits)
         return revision, int(values)
 
     # -- the write path --------------------------------------------------------------------
@@ -795,6 +829,7 @@ class Store:
                 cur.commit()
                 return result
             finally:
+                _count_commit()  # also after a rollback: harmless, one more read
                 self._known_revision = None
                 cur.close()
 

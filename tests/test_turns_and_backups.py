@@ -68,6 +68,38 @@ def test_a_cli_write_succeeds_while_another_process_keeps_reading(demo_db, tmp_p
     assert state == "inactive"
 
 
+def test_a_store_reading_all_along_sees_another_processs_write_at_once(demo_db):
+    """The app's Store reads the revision from the file only after it opened the file again:
+    while it holds the file no other process can write. A command-line write, which it lets
+    go of the file for, shows in its very next revision, and nothing before."""
+    store = Store(demo_db, linger_seconds=30)  # would hold the file for half a minute
+    try:
+        before = store.revisions()
+        assert store.revisions() == before  # read again under the same connection
+        writer = subprocess.Popen(
+            [sys.executable, "-m", "segdash", "--db", str(demo_db), "rollback", "1"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        seen = []
+        deadline = time.monotonic() + 60
+        while writer.poll() is None and time.monotonic() < deadline:
+            seen.append(store.revisions())  # as the pages do: lets go when a process waits
+            time.sleep(0.05)
+        out, err = writer.communicate(timeout=60)
+        assert writer.returncode == 0, err
+        assert out.strip() == "Import 1 är återkallad; de tidigare värdena gäller igen."
+        after = store.revisions()
+    finally:
+        store.close()
+    with Store(demo_db) as fresh:
+        assert after == fresh.revisions()
+    assert after[0] > before[0] and after[1] > before[1]  # the demo's import 1 holds values
+    assert set(seen) <= {before, after}
+
+
 def test_a_viewer_whose_wait_runs_out_gets_a_plain_message(env, monkeypatch):  # noqa: F811
     monkeypatch.setenv("SEGDASH_DB_WAIT_SECONDS", "1")
     at = start()  # the app opens its database, then lets go of it after its linger
