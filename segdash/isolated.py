@@ -9,14 +9,18 @@ not the app, and a check that takes too long is stopped.
 
 The child is forked, so it starts with everything the parent has in memory (the uploaded bytes,
 the master data) and sends back only messages: progress as it goes and the result at the end,
-each as a length-prefixed pickle, read straight into one buffer (a checked national file is
-tens of MB). It must not touch the database: the parent reads what the work needs before the
-fork and writes afterwards. Where there is no fork (Windows) the work runs in the calling
-process, unbounded as before.
+each as a length-prefixed pickle. A result's big arrays (a checked national file is tens of MB
+of them) do not go through the pipe: they are written once into a memory file that the parent
+made before the fork (Linux's memfd) and the parent's result is built on them where they lie,
+without another copy (pickle's out-of-band buffers). It must not touch the database: the parent
+reads what the work needs before the fork and writes afterwards. Where there is no fork
+(Windows) the work runs in the calling process, unbounded as before.
 """
 
 from __future__ import annotations
 
+import gc
+import mmap
 import os
 import pickle
 import select
@@ -35,6 +39,7 @@ except ImportError:  # Windows
 T = TypeVar("T")
 Progress = Callable[[float, str], None]
 _HEADER = struct.Struct("!Q")
+_ALIGN = 64  # each array in the memory file starts on a cache line, as numpy allocates them
 
 
 class TooSlow(Exception):
@@ -82,25 +87,85 @@ def run(
         return work(report)
     read_end, write_end = os.pipe()
     _widen(write_end)
+    shared = _memory_file()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         try:
             os.close(read_end)
-            _child(work, memory_bytes, write_end)
+            _child(work, memory_bytes, write_end, shared)
         finally:
             os._exit(0)
     os.close(write_end)
     try:
-        return _parent(pid, read_end, seconds, report)
+        return _parent(pid, read_end, seconds, report, shared)
     finally:
         os.close(read_end)
+        if shared is not None:
+            os.close(shared)
 
 
-def _child(work: Callable[[Progress], Any], memory_bytes: int, fd: int) -> None:
+def _memory_file() -> int | None:
+    """A file in memory for the result's arrays (Linux), or None: the result goes by the pipe."""
+    try:
+        return os.memfd_create("segdash-result", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        return None
+
+
+def _write_all(fd: int, data) -> None:
+    view = memoryview(data).cast("B")
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _send_result(result: object, pipe: Callable[..., None], fd: int) -> None:
+    """The result's contiguous arrays into the memory file `fd`, each at an aligned offset, and
+    the pickle that refers to them by the pipe with their places."""
+    buffers: list[memoryview] = []
+
+    def out_of_band(buffer: pickle.PickleBuffer) -> bool:
+        try:
+            buffers.append(buffer.raw())
+        except BufferError:  # not contiguous: in the pickle itself
+            return True
+        return False
+
+    head = pickle.dumps(result, protocol=5, buffer_callback=out_of_band)
+    places, offset = [], 0
+    for raw in buffers:
+        padding = -offset % _ALIGN
+        if padding:
+            _write_all(fd, bytes(padding))
+        offset += padding
+        _write_all(fd, raw)
+        places.append((offset, raw.nbytes))
+        offset += raw.nbytes
+    pipe("result-in-memory", head, places, offset)
+
+
+def _receive_result(fd: int, head: bytes, places: list[tuple[int, int]], size: int) -> object:
+    """The result built on its arrays where the child wrote them: a private mapping of the
+    memory file, so the arrays are writable (a write copies only the page it touches)."""
+    if not size:
+        return pickle.loads(head, buffers=[memoryview(b"") for _ in places])
+    mapping = mmap.mmap(fd, size, flags=mmap.MAP_PRIVATE, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+    view = memoryview(mapping)
+    return pickle.loads(head, buffers=[view[start : start + n] for start, n in places])
+
+
+def _child(work: Callable[[Progress], Any], memory_bytes: int, fd: int, shared: int | None) -> None:
     global _send
-    # Keep only the pipe open, so that a parallel check's pipe is not held open by this one.
-    os.closerange(3, fd)
-    os.closerange(fd + 1, os.sysconf("SC_OPEN_MAX"))
+    # Keep only the pipe (and the memory file) open, so that a parallel check's pipe is not
+    # held open by this one.
+    kept = sorted(k for k in (fd, shared) if k is not None)
+    start = 3
+    for keep in kept:
+        os.closerange(start, keep)
+        start = keep + 1
+    os.closerange(start, os.sysconf("SC_OPEN_MAX"))
+    # What the parent had is the parent's: the child's collections look only at what the work
+    # makes, not again through every object of the app (which would also copy their pages).
+    gc.freeze()
     cap_memory(memory_bytes)
 
     def send(*message: object) -> None:
@@ -115,7 +180,10 @@ def _child(work: Callable[[Progress], Any], memory_bytes: int, fd: int) -> None:
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     try:
         result = work(lambda fraction, text: send("progress", fraction, text))
-        send("result", result)
+        if shared is None:
+            send("result", result)
+        else:
+            _send_result(result, send, shared)
     except MemoryError:
         pass  # the parent reads a missing result as out of memory
     except BaseException as exc:  # noqa: BLE001 - the parent raises it
@@ -125,7 +193,7 @@ def _child(work: Callable[[Progress], Any], memory_bytes: int, fd: int) -> None:
             send("error", traceback.format_exc())
 
 
-def _parent(pid: int, fd: int, seconds: float, report: Progress) -> Any:
+def _parent(pid: int, fd: int, seconds: float, report: Progress, shared: int | None) -> Any:
     deadline = time.monotonic() + seconds
     last_note: object = None
     header = bytearray()
@@ -163,6 +231,8 @@ def _parent(pid: int, fd: int, seconds: float, report: Progress) -> Any:
                 last_note = payload[0]
             elif kind == "result":
                 return payload[0]
+            elif kind == "result-in-memory" and shared is not None:
+                return _receive_result(shared, *payload)
             elif kind == "raised":
                 raise payload[0]
             elif kind == "error":

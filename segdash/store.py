@@ -1121,29 +1121,27 @@ class Store:
             cur.close()
 
 
+# One pass over the values: a group's years are unique (the current values' key), so the
+# trend's years (the last TREND_YEARS + 1 with a value) are among the TREND_YEARS + 1 latest,
+# which max(year, n) and arg_max(value, year, n) keep (newest first). Joining the values back
+# to their group's last year for the trend took six times as long over a national file.
 _SUMMARY_SELECT = f"""
-    WITH v AS (
-        SELECT indicator_code, district_code, sex, year, value, target, batch_id
-        FROM indicator_value_current WHERE list_contains($codes::VARCHAR[], indicator_code)
-    ), last AS (
+    WITH g AS (
         SELECT indicator_code, district_code, sex, count(value) AS n_values,
                min(year) FILTER (WHERE value IS NOT NULL) AS first_year,
-               max(year) FILTER (WHERE value IS NOT NULL) AS last_year,
-               arg_max(value, year) FILTER (WHERE value IS NOT NULL) AS last_value,
+               max(year, {TREND_YEARS + 1}) FILTER (WHERE value IS NOT NULL) AS years,
+               arg_max(value, year, {TREND_YEARS + 1}) FILTER (WHERE value IS NOT NULL) AS vals,
                arg_max_null(target, year) FILTER (WHERE value IS NOT NULL) AS last_target,
-               list(DISTINCT batch_id ORDER BY batch_id) AS batch_ids
-        FROM v GROUP BY ALL
-    ), trend AS (
-        SELECT v.indicator_code, v.district_code, v.sex, min(v.year) AS trend_year,
-               arg_min(v.value, v.year) AS trend_value
-        FROM v JOIN last l USING (indicator_code, district_code, sex)
-        WHERE v.value IS NOT NULL AND v.year >= l.last_year - {TREND_YEARS}
+               list_sort(list_distinct(list(batch_id))) AS batch_ids
+        FROM indicator_value_current WHERE list_contains($codes::VARCHAR[], indicator_code)
         GROUP BY ALL
+    ), t AS (
+        SELECT *, len(list_filter(years, lambda y: y >= years[1] - {TREND_YEARS})) AS n_trend
+        FROM g
     )
-    SELECT l.indicator_code, l.district_code, l.sex, l.n_values, l.first_year, l.last_year,
-           l.last_value, l.last_target, t.trend_year, t.trend_value, l.batch_ids
-    FROM last l LEFT JOIN trend t USING (indicator_code, district_code, sex)
-    ORDER BY ALL"""
+    SELECT indicator_code, district_code, sex, n_values, first_year, years[1], vals[1],
+           last_target, years[n_trend], vals[n_trend], batch_ids
+    FROM t ORDER BY ALL"""
 
 
 def refresh_current_tables(cur: duckdb.DuckDBPyConnection, tables: Sequence[str]) -> None:

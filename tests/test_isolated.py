@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import time
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from segdash import isolated
@@ -30,6 +32,52 @@ def test_the_result_and_the_progress_come_back_in_order():
     assert result["pid"] != os.getpid()  # it really ran elsewhere
     assert result["rows"] == list(range(100_000))
     assert seen == [(0.25, "en fjärdedel"), (0.5, "hälften")]
+
+
+def big_result(progress):
+    """What a checked national file sends back: a frame of codes and numbers, with a
+    non-contiguous array and an odd-sized one beside it, and plain Python objects."""
+    frame = pd.DataFrame(
+        {
+            "district_code": pd.Categorical([f"0580C{n % 6000:04d}" for n in range(300_000)]),
+            "year": np.arange(300_000, dtype=np.int64) % 25 + 2000,
+            "value": np.linspace(0.0, 99.9, 300_000),
+        }
+    )
+    return {
+        "frame": frame,
+        "every_other": np.arange(1_001, dtype=np.float64)[::2],
+        "odd": np.arange(7, dtype=np.int8),
+        "names": ["Berga", "Ryd"],
+    }
+
+
+def assert_big_result(got) -> None:
+    want = big_result(None)
+    pd.testing.assert_frame_equal(got["frame"], want["frame"])
+    np.testing.assert_array_equal(got["every_other"], want["every_other"])
+    np.testing.assert_array_equal(got["odd"], want["odd"])
+    assert got["names"] == ["Berga", "Ryd"]
+
+
+def test_a_big_result_comes_back_whole_through_the_memory_file_and_can_be_changed(monkeypatch):
+    files = []
+    made = isolated._memory_file
+    monkeypatch.setattr(isolated, "_memory_file", lambda: files.append(made()) or files[-1])
+    got = isolated.run(big_result, memory_bytes=500 * MB, seconds=60)
+    assert files and files[0] is not None  # Linux: the arrays went by the memory file
+    assert_big_result(got)
+    # The arrays lie in the parent's private mapping: they can be changed like any others,
+    # and a second result is not the first one changed.
+    got["frame"].loc[0, "value"] = -1.0
+    got["frame"]["year"] += 1
+    assert got["frame"]["value"].iloc[0] == -1.0 and got["frame"]["year"].iloc[0] == 2001
+    assert_big_result(isolated.run(big_result, memory_bytes=500 * MB, seconds=60))
+
+
+def test_without_a_memory_file_the_result_comes_by_the_pipe(monkeypatch):
+    monkeypatch.setattr(isolated, "_memory_file", lambda: None)
+    assert_big_result(isolated.run(big_result, memory_bytes=500 * MB, seconds=60))
 
 
 def test_an_exception_in_the_child_is_raised_in_the_parent():
