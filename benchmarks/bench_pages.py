@@ -8,7 +8,8 @@ The scale ladder (`--scale`, one or more, comma-separated):
   national      6 000 areas (every DeSO area of Sweden, roughly) x 50 x 25 x 3 = 22 500 000.
 
 Both synthetic scales have 2 000 actions (10 plan years of 200), 30 follow-ups with a status
-for every action, a boundary for every area (a square on a grid) and an open reporting round.
+for every action, a boundary for every area (an outline of 300 vertices, as detailed as SCB's
+own, in a cell of a grid) and an open reporting round.
 They are written through the store's schema, the small tables through `Store.insert_batch`
 and the values with one INSERT ... SELECT in DuckDB, from a fixed seed and integer arithmetic,
 so the same scale always gives the same database (cached as benchmarks/out/pages_<scale>.duckdb;
@@ -215,11 +216,22 @@ def _plans_and_followups(rng) -> tuple[dict[int, object], dict[str, object]]:
     return plans, followups
 
 
-def _square(lon: float, lat: float, size: float) -> str:
-    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
-    return json.dumps(
-        {"type": "Polygon", "coordinates": [[[round(x, 5), round(y, 5)] for x, y in ring]]}
-    )
+# SCB's RegSO outlines for Linköping have 274 vertices at the median (shared/geo): a national
+# DeSO layer drawn as SCB draws it is about 1.8 M vertices and 43 MB of GeoJSON.
+OUTLINE_VERTICES = 300
+
+
+def _outline(lon: float, lat: float, size: float) -> str:
+    """A closed, wavy ring of OUTLINE_VERTICES points inside the square cell at (lon, lat)."""
+    import numpy as np
+
+    k = np.arange(OUTLINE_VERTICES - 1)
+    angle = 2 * np.pi * k / (OUTLINE_VERTICES - 1)
+    radius = size / 2 * (0.85 + 0.15 * np.sin(7 * angle))
+    lons = np.round(lon + size / 2 + radius * np.cos(angle), 6)
+    lats = np.round(lat + size / 2 + radius * np.sin(angle) * 0.55, 6)
+    ring = [[float(x), float(y)] for x, y in zip(lons, lats, strict=True)]
+    return json.dumps({"type": "Polygon", "coordinates": [[*ring, ring[0]]]})
 
 
 def build(path: Path, scale: Scale) -> None:
@@ -255,17 +267,18 @@ def build(path: Path, scale: Scale) -> None:
             ],
         }
     )
-    # one square per area on a grid over southern Sweden, so that the maps have every area
+    # one outline per area in a cell of a grid over southern Sweden, so that the maps have
+    # every area
     side = int(np.ceil(np.sqrt(len(districts))))
     size = 6.0 / side
     boundaries = pd.DataFrame(
         {
             "district_code": districts["code"],
             "geometry": [
-                _square(11.0 + (i % side) * size, 55.5 + (i // side) * size * 0.55, size * 0.9)
+                _outline(11.0 + (i % side) * size, 55.5 + (i // side) * size * 0.55, size * 0.9)
                 for i in range(len(districts))
             ],
-            "vertices": 5,
+            "vertices": OUTLINE_VERTICES,
             "source_crs": "EPSG:4326",
         }
     )
@@ -397,6 +410,17 @@ def database(scale: str, rebuild: bool = False) -> Path:
     print(f"built in {seconds:.1f} s, {path.stat().st_size / 1e6:.0f} MB")
     for name, n in rows.items():
         print(f"  {name:<24} {n:>11,}".replace(",", " "))
+    from segdash.store import Store
+
+    with Store(path) as store:
+        outlines = store.df(
+            "SELECT sum(vertices) AS v, sum(strlen(geometry)) / 1e6 AS mb FROM current_boundary"
+        ).iloc[0]
+    print(
+        f"  outlines: {int(outlines['v']):,} vertices, {outlines['mb']:.1f} MB of GeoJSON".replace(
+            ",", " "
+        )
+    )
     if scale != "municipality":
         areas = SCALES[scale].areas
         expected = {

@@ -13,7 +13,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import cached_property
+from functools import cached_property, partial
 from typing import TypeVar
 
 import orjson
@@ -997,7 +997,8 @@ class Boundaries:
 
     # code, name, district_type, region_code, west, south, east, north, is_focus
     areas: pd.DataFrame
-    geometries: tuple[str, ...]  # each area's geometry as GeoJSON text, in the order of `areas`
+    # the outlines of the areas with these codes, as GeoJSON text in the order asked
+    outlines: Callable[[list[str]], list[str]]
     batch_id: int
     file_name: str
     imported_at: datetime
@@ -1009,11 +1010,13 @@ class Boundaries:
         return self._collection(range(len(self.areas)))
 
     def _collection(self, rows) -> dict:
-        """The FeatureCollection of the areas at these positions, their geometries parsed in
-        one go: a map around the focus districts parses its hundred, not a nation's 6 000."""
+        """The FeatureCollection of the areas at these positions, their outlines read and
+        parsed in one go: a map around the focus districts reads its hundred, not a nation's
+        6 000."""
         rows = list(rows)
         codes, names = self.areas["code"].to_numpy(), self.areas["name"].to_numpy()
-        geometries = orjson.loads("[" + ",".join(self.geometries[i] for i in rows) + "]")
+        texts = self.outlines([str(codes[i]) for i in rows])
+        geometries = orjson.loads("[" + ",".join(texts) + "]")
         features = [
             {"type": "Feature", "id": codes[i], "properties": {"name": names[i]}, "geometry": g}
             for i, g in zip(rows, geometries, strict=True)
@@ -1060,49 +1063,48 @@ class Boundaries:
         return areas[near], self._collection(near.nonzero()[0])
 
 
-# Each area's extent (west, south, east, north) from its outer rings, worked out by DuckDB from
-# the GeoJSON text: a national file's 6 000 outlines are not parsed in Python to find the
-# hundred a map shows. Only Polygons and MultiPolygons are imported (importer.geodata).
-_EXTENTS = """
-SELECT code, min((p->>0)::DOUBLE) AS west, min((p->>1)::DOUBLE) AS south,
-       max((p->>0)::DOUBLE) AS east, max((p->>1)::DOUBLE) AS north
-FROM (SELECT district_code AS code,
-             unnest(CASE json_extract_string(geometry, '$.type')
-                    WHEN 'Polygon' THEN json_extract(geometry, '$.coordinates[0][*]')
-                    ELSE json_extract(geometry, '$.coordinates[*][0][*]') END) AS p
-      FROM current_boundary)
-GROUP BY code
-"""
-
-
 def boundaries(store: Store) -> Boundaries | None:
+    """The newest active boundary file's areas with their extents (stored with the file); the
+    outlines are read only for the areas a map draws (`Boundaries.outlines`)."""
     with store.snapshot() as cur:
         found = cur.execute(
             "SELECT b.district_code AS code, coalesce(d.name, b.district_code) AS name, "
-            "d.district_type, d.region_code, e.west, e.south, e.east, e.north, "
-            "b.geometry, b.batch_id "
-            f"FROM current_boundary b JOIN ({_EXTENTS}) e ON e.code = b.district_code "
+            "d.district_type, d.region_code, e.west, e.south, e.east, e.north, b.batch_id "
+            "FROM current_boundary b "
+            "JOIN boundary_extent e USING (batch_id, district_code) "
             "LEFT JOIN current_district d ON d.code = b.district_code "
             "ORDER BY b.district_code"
-        ).fetchall()  # tuples: no pandas strings for thousands of geometries
-        if not found:
+        ).df()
+        if found.empty:
             return None
+        batch_id = int(found["batch_id"].iloc[0])
         batch = cur.execute(
             "SELECT file_name, imported_at, is_demo FROM import_batch WHERE batch_id = ?",
-            [int(found[0][9])],
+            [batch_id],
         ).fetchone()
-    areas = pd.DataFrame(
-        [r[:8] for r in found],
-        columns=["code", "name", "district_type", "region_code", "west", "south", "east", "north"],
-    )
+    areas = found.drop(columns="batch_id")
     return Boundaries(
         areas=areas.assign(is_focus=areas["district_type"] == domain.FOCUS_TYPE),
-        geometries=tuple(r[8] for r in found),
-        batch_id=int(found[0][9]),
+        outlines=partial(_outlines, store, batch_id),
+        batch_id=batch_id,
         file_name=batch[0],
         imported_at=pd.Timestamp(batch[1]).to_pydatetime(),
         is_demo=bool(batch[2]),
     )
+
+
+def _outlines(store: Store, batch_id: int, codes: list[str]) -> list[str]:
+    """These areas' outlines as GeoJSON text, in this order, from one boundary file (whose rows
+    never change: the same for every later read)."""
+    with store.snapshot() as cur:
+        found = dict(
+            cur.execute(
+                "SELECT district_code, geometry FROM boundary"
+                " WHERE batch_id = ? AND list_contains(?::VARCHAR[], district_code)",
+                [batch_id, codes],
+            ).fetchall()
+        )
+    return [found[code] for code in codes]
 
 
 def map_values(store: Store, indicator: str, year: int, sex: str = "T") -> pd.DataFrame:

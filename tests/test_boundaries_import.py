@@ -8,10 +8,12 @@ import json
 import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import import_ok, import_refused, rows, where
 
 from segdash import cli, queries
+from segdash import store as store_module
 from segdash.config import Limits
 from segdash.demo.catalogue import REGSO_AREAS
 from segdash.importer import ImportOptions, UploadedFile, check_files
@@ -143,6 +145,79 @@ def test_the_demo_areas_extents_are_their_outlines_bounds(demo_store):
         assert row.code == feature["id"] and row.name == feature["properties"]["name"]
         bounds = shape(feature["geometry"]).bounds
         assert (row.west, row.south, row.east, row.north) == pytest.approx(bounds, abs=1e-12)
+
+
+def test_a_national_layer_s_map_reads_only_the_outlines_it_draws(store, monkeypatch):
+    """A layer of every DeSO area is 6 000 outlines and tens of MB: finding the areas around
+    the focus districts takes their stored extents only, and only the outlines drawn are read."""
+    side = 20  # 400 areas on a grid: more than a map draws whole
+    features, names = [], []
+    for n in range(side * side):
+        x, y = 15.0 + (n % side) * 0.01, 58.0 + (n // side) * 0.01
+        # 0.008 wide with a gap between: no edge falls on the widened box's
+        ring = [[x, y], [x + 0.008, y], [x + 0.008, y + 0.008], [x, y + 0.008], [x, y]]
+        name = {210: "Berga", 211: "Ryd"}.get(n, f"Område {n:03d}")
+        names.append(name)
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"namn": name},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    layer = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    import_ok(store, UploadedFile("deso.geojson", layer, ImportOptions(add_districts=True)))
+    asked: list[list[str]] = []
+    outlines = queries._outlines
+    monkeypatch.setattr(
+        queries, "_outlines", lambda *args: asked.append(args[-1]) or outlines(*args)
+    )
+    found = queries.boundaries(store)
+    assert len(found.areas) == side * side and asked == []  # extents only, no outline
+    areas, geojson = found.shown()
+    # Berga and Ryd side by side (x 10-11, y 10), their box widened by half on every side
+    assert sorted(areas["name"]) == sorted(
+        names[y * side + x] for y in (9, 10, 11) for x in range(9, 13)
+    )
+    assert asked == [list(areas["code"])]  # the twelve drawn, read once
+    ring = features[210]["geometry"]["coordinates"]
+    drawn = {f["properties"]["name"]: f["geometry"]["coordinates"] for f in geojson["features"]}
+    assert drawn["Berga"] == [[[round(c, 6) for c in point] for point in ring[0]]]
+
+
+def test_boundaries_stored_before_schema_7_get_their_extents_when_the_database_is_opened(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    for version, migration in enumerate(store_module.MIGRATIONS[:6], start=1):
+        con.execute(migration)
+        if version == 1:
+            store_module._seed_system_batch(con)  # as the store does
+        if version == 6:
+            con.execute("INSERT INTO schema_version VALUES (6)")
+        if version == 1:
+            con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    con.execute(
+        "INSERT INTO import_batch VALUES (1, 'boundaries', 'b.geojson', 'x', 'test', now(), '{}',"
+        " 'active', false)"
+    )
+    square = {"type": "Polygon", "coordinates": [[[15, 58], [16, 58], [16, 59], [15, 58]]]}
+    parts = {
+        "type": "MultiPolygon",
+        "coordinates": [
+            [[[15, 58], [15.5, 58], [15.5, 58.5], [15, 58]]],
+            [[[17, 57], [18, 57], [18, 57.5], [17, 57]]],
+        ],
+    }
+    for code, geometry in (("Berga", square), ("Ryd", parts)):
+        con.execute(
+            "INSERT INTO boundary VALUES (1, ?, ?, 4, 'EPSG:4326')", [code, json.dumps(geometry)]
+        )
+    con.close()
+    with Store(path) as store:
+        assert store.schema_version() == store_module.SCHEMA_VERSION >= 7
+        areas = queries.boundaries(store).areas.set_index("code")
+        assert areas.loc["Berga", ["west", "south", "east", "north"]].tolist() == [15, 58, 16, 59]
+        assert areas.loc["Ryd", ["west", "south", "east", "north"]].tolist() == [15, 57, 18, 58.5]
 
 
 def test_unknown_areas_are_refused_with_their_names_and_nothing_is_stored(store):

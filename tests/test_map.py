@@ -212,9 +212,10 @@ def test_a_national_layer_is_drawn_around_the_focus_districts_and_a_municipality
             rows,
             columns=["code", "name", "district_type", "west", "south", "east", "north", "is_focus"],
         )
+        by_code = {f["id"]: f for f in features}
         return queries.Boundaries(
             areas=areas,
-            geometries=tuple(json.dumps(f["geometry"]) for f in features),
+            outlines=lambda codes: [json.dumps(by_code[c]["geometry"]) for c in codes],
             batch_id=1,
             file_name="x.geojson",
             imported_at=pd.Timestamp("2026-01-01").to_pydatetime(),
