@@ -1071,7 +1071,7 @@ def boundaries(store: Store) -> Boundaries | None:
             "SELECT b.district_code AS code, coalesce(d.name, b.district_code) AS name, "
             "d.district_type, d.region_code, e.west, e.south, e.east, e.north, b.batch_id "
             "FROM current_boundary b "
-            "JOIN boundary_extent e USING (batch_id, district_code) "
+            "JOIN boundary_drawn e USING (batch_id, district_code) "
             "LEFT JOIN current_district d ON d.code = b.district_code "
             "ORDER BY b.district_code"
         ).df()
@@ -1094,12 +1094,13 @@ def boundaries(store: Store) -> Boundaries | None:
 
 
 def _outlines(store: Store, batch_id: int, codes: list[str]) -> list[str]:
-    """These areas' outlines as GeoJSON text, in this order, from one boundary file (whose rows
-    never change: the same for every later read)."""
+    """These areas' outlines as a map draws them (GeoJSON text, simplified when the file was
+    imported), in this order, from one boundary file (whose rows never change: the same for
+    every later read)."""
     with store.snapshot() as cur:
         found = dict(
             cur.execute(
-                "SELECT district_code, geometry FROM boundary"
+                "SELECT district_code, outline FROM boundary_drawn"
                 " WHERE batch_id = ? AND list_contains(?::VARCHAR[], district_code)",
                 [batch_id, codes],
             ).fetchall()

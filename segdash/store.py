@@ -286,28 +286,24 @@ _V6 = "".join(
     for name in CURRENT_TABLES
 )
 
-# Version 7: each area's extent (west, south, east, north of its outer rings) kept beside its
-# outline, written with the boundary file (`_add_extents`). Working it out from the GeoJSON on
-# every page's first run took 0.7 s for a national DeSO layer as SCB draws it (6 000 areas,
-# 1.8 M vertices, 43 MB of text); a map needs only the extents to find the areas it draws, and
-# then only those areas' outlines. Only Polygons and MultiPolygons are imported
-# (importer.geodata). Filled for the boundaries already stored when the database is opened.
-_EXTENTS_OF = """
-SELECT batch_id, district_code, min((p->>0)::DOUBLE), min((p->>1)::DOUBLE),
-       max((p->>0)::DOUBLE), max((p->>1)::DOUBLE)
-FROM (SELECT batch_id, district_code,
-             unnest(CASE json_extract_string(geometry, '$.type')
-                    WHEN 'Polygon' THEN json_extract(geometry, '$.coordinates[0][*]')
-                    ELSE json_extract(geometry, '$.coordinates[*][0][*]') END) AS p
-      FROM boundary WHERE batch_id = $batch OR $batch IS NULL)
-GROUP BY batch_id, district_code
-"""
+# Version 7: what a map needs of each area, written with the boundary file (`_add_drawn`):
+# its extent (west, south, east, north), which picks the areas a map draws, and its outline as
+# drawn, simplified to DRAWN_TOLERANCE. Working the extents out of the GeoJSON on every page's
+# first run took 0.7 s for a national DeSO layer as SCB draws it (6 000 areas, 1.8 M vertices,
+# 43 MB of text), and every vertex drawn goes to every viewer's browser on every run: SCB's
+# RegSO outlines for Linköping keep 23 % of their vertices. The outlines as imported stay in
+# `boundary`. Filled for the boundaries already stored when the database is opened.
 _V7 = """
-CREATE TABLE boundary_extent (
+CREATE TABLE boundary_drawn (
     batch_id INTEGER NOT NULL, district_code VARCHAR NOT NULL,
-    west DOUBLE NOT NULL, south DOUBLE NOT NULL, east DOUBLE NOT NULL, north DOUBLE NOT NULL
+    west DOUBLE NOT NULL, south DOUBLE NOT NULL, east DOUBLE NOT NULL, north DOUBLE NOT NULL,
+    outline VARCHAR NOT NULL  -- GeoJSON Polygon or MultiPolygon, WGS84 lon/lat, simplified
 );
 """
+# Degrees: about 6 m east-west and 11 m north-south in Linköping. A drawn outline keeps within
+# 1.5 times that of the imported one (SCB's RegSO for Linköping): under a pixel on the closest
+# map the app draws (a few DeSO areas across 420 pixels).
+DRAWN_TOLERANCE = 1e-4
 
 MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -737,7 +733,7 @@ class Store:
                 if target == 5:
                     _summarise_values(cur, None)
                 if target == 7:
-                    _add_extents(cur, None)
+                    _add_drawn(cur, None)
             cur.execute("DELETE FROM schema_version")
             cur.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
 
@@ -905,7 +901,7 @@ class Store:
         if len(frames.get("indicator_value", ())):
             refresh_current_values(cur, batch_id)
         if len(frames.get("boundary", ())):
-            _add_extents(cur, batch_id)
+            _add_drawn(cur, batch_id)
         refresh_current_tables(cur, [n for n in CURRENT_TABLES if len(frames.get(n, ()))])
         return batch_id
 
@@ -1243,9 +1239,49 @@ def _summarise_values(cur: duckdb.DuckDBPyConnection, codes: list[str] | None) -
     cur.execute("INSERT INTO indicator_area_summary" + _SUMMARY_SELECT, params)
 
 
-def _add_extents(cur: duckdb.DuckDBPyConnection, batch_id: int | None) -> None:
-    """Store the extents of a boundary batch's areas (of every stored boundary, for None)."""
-    cur.execute("INSERT INTO boundary_extent " + _EXTENTS_OF, {"batch": batch_id})
+def drawn_outlines(geometries: Sequence[str]) -> pd.DataFrame:
+    """Each GeoJSON outline's extent (west, south, east, north) and the outline as a map draws
+    it: simplified to DRAWN_TOLERANCE (Douglas-Peucker; where that would leave an area empty
+    or its outline crossing itself, the slower simplification that keeps it valid)."""
+    import numpy as np
+    import shapely
+
+    shapes = shapely.from_geojson(np.asarray(list(geometries), dtype=object))
+    bounds = shapely.bounds(shapes)
+    drawn = shapely.simplify(shapes, DRAWN_TOLERANCE, preserve_topology=False)
+    broken = shapely.is_empty(drawn) | ~shapely.is_valid(drawn)
+    if broken.any():
+        drawn[broken] = shapely.simplify(shapes[broken], DRAWN_TOLERANCE, preserve_topology=True)
+    return pd.DataFrame(
+        {
+            "west": bounds[:, 0],
+            "south": bounds[:, 1],
+            "east": bounds[:, 2],
+            "north": bounds[:, 3],
+            "outline": shapely.to_geojson(drawn),
+        }
+    )
+
+
+def _add_drawn(cur: duckdb.DuckDBPyConnection, batch_id: int | None) -> None:
+    """Store what a map needs of a boundary batch's areas (of every stored boundary, for
+    None): their extents and outlines as drawn."""
+    rows = cur.execute(
+        "SELECT batch_id, district_code, geometry FROM boundary"
+        " WHERE batch_id = $batch OR $batch IS NULL",
+        {"batch": batch_id},
+    ).fetchall()
+    if not rows:
+        return
+    batches, codes, geometries = zip(*rows, strict=True)
+    drawn = drawn_outlines(geometries)
+    drawn.insert(0, "district_code", list(codes))
+    drawn.insert(0, "batch_id", list(batches))
+    cur.register("incoming_drawn", drawn)
+    try:
+        cur.execute("INSERT INTO boundary_drawn SELECT * FROM incoming_drawn")
+    finally:
+        cur.unregister("incoming_drawn")
 
 
 def _add_event(cur: duckdb.DuckDBPyConnection, batch_id: int, event: str, actor: str) -> None:

@@ -49,6 +49,14 @@ def current(store: Store) -> dict[str, str]:
     )
 
 
+def imported(store: Store, batch_id: int) -> list[tuple[str, dict]]:
+    """A boundary file's outlines as imported (not as a map draws them), by area."""
+    found = rows(
+        store, "SELECT district_code, geometry FROM boundary WHERE batch_id = ?", [batch_id]
+    )
+    return [(code, json.loads(geometry)) for code, geometry in found]
+
+
 def test_the_geopackage_replaces_the_demo_boundaries_matched_by_code(demo_store):
     before = queries.boundaries(demo_store)
     result = import_ok(demo_store, upload(GPKG))
@@ -65,9 +73,11 @@ def test_the_geopackage_replaces_the_demo_boundaries_matched_by_code(demo_store)
     assert now.batch_id == result.batch_ids[0] and now.batch_id != before.batch_id
     from shapely.geometry import shape
 
-    old = {f["id"]: shape(f["geometry"]) for f in before.geojson["features"]}
-    for feature in now.geojson["features"]:
-        assert shape(feature["geometry"]).equals_exact(old[feature["id"]], tolerance=2e-6)
+    old = {code: shape(geometry) for code, geometry in imported(demo_store, before.batch_id)}
+    new = dict(imported(demo_store, now.batch_id))
+    assert sorted(new) == sorted(old)
+    for code, geometry in new.items():
+        assert shape(geometry).equals_exact(old[code], tolerance=2e-6)
     # Rolling the GeoPackage back brings the demo's boundaries back
     demo_store.set_batch_state(result.batch_ids[0], False, "anna")
     assert queries.boundaries(demo_store).batch_id == before.batch_id
@@ -98,13 +108,13 @@ def test_each_areas_extent_is_its_outline_s_bounds_for_polygons_and_multipolygon
     first, second = (f["geometry"]["coordinates"] for f in geojson["features"][:2])
     far = [[[lon + 1.0, lat] for lon, lat in first[0]]]  # a second part a degree to the east
     ring = second[0]
-    # a small triangle around the mean of the outline's corners, as a hole
+    # a triangle around the mean of the outline's corners (about 100 m), as a hole
     middle = [sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)]
     hole = [
-        [middle[0] - 1e-4, middle[1] - 1e-4],
-        [middle[0] - 1e-4, middle[1] + 1e-4],
-        [middle[0] + 1e-4, middle[1]],
-        [middle[0] - 1e-4, middle[1] - 1e-4],
+        [middle[0] - 1e-3, middle[1] - 1e-3],
+        [middle[0] - 1e-3, middle[1] + 1e-3],
+        [middle[0] + 1e-3, middle[1]],
+        [middle[0] - 1e-3, middle[1] - 1e-3],
     ]
     own = {
         "type": "FeatureCollection",
@@ -128,9 +138,9 @@ def test_each_areas_extent_is_its_outline_s_bounds_for_polygons_and_multipolygon
     assert sorted(features) == ["Berga", "Ryd"]
     assert features["Berga"]["geometry"]["type"] == "MultiPolygon"
     assert len(features["Ryd"]["geometry"]["coordinates"]) == 2  # the hole is kept
-    for code, feature in features.items():
+    for code, geometry in imported(demo_store, found.batch_id):
         extent = tuple(areas.loc[code, ["west", "south", "east", "north"]])
-        assert extent == pytest.approx(shape(feature["geometry"]).bounds, abs=1e-12)
+        assert extent == pytest.approx(shape(geometry).bounds, abs=1e-12)
     west, east = areas.loc["Berga", "west"], areas.loc["Berga", "east"]
     assert west == pytest.approx(min(p[0] for p in first[0]), abs=1e-6)
     assert east == pytest.approx(max(p[0] for p in far[0]), abs=1e-6)
@@ -141,10 +151,33 @@ def test_the_demo_areas_extents_are_their_outlines_bounds(demo_store):
 
     found = queries.boundaries(demo_store)
     assert len(found.areas) == len(found.geojson["features"]) == 32
+    outlines = dict(imported(demo_store, found.batch_id))
     for row, feature in zip(found.areas.itertuples(), found.geojson["features"], strict=True):
         assert row.code == feature["id"] and row.name == feature["properties"]["name"]
-        bounds = shape(feature["geometry"]).bounds
+        bounds = shape(outlines[row.code]).bounds
         assert (row.west, row.south, row.east, row.north) == pytest.approx(bounds, abs=1e-12)
+
+
+def test_a_map_draws_scbs_outlines_simplified_to_under_a_pixel(demo_store):
+    """SCB's RegSO outlines (16 654 vertices for Linköping) are drawn with about a quarter of
+    their vertices, each area valid and within twice DRAWN_TOLERANCE of its outline as imported
+    (Douglas-Peucker's bound, loosened where a ring's first point goes): what goes to every
+    viewer's browser on every run of a page with a map."""
+    import shapely
+    from shapely.geometry import shape
+
+    found = queries.boundaries(demo_store)
+    outlines = {code: shape(g) for code, g in imported(demo_store, found.batch_id)}
+    drawn = {f["id"]: shape(f["geometry"]) for f in found.geojson["features"]}
+    assert sorted(drawn) == sorted(outlines)
+    before = sum(shapely.get_num_coordinates(list(outlines.values())))
+    after = sum(shapely.get_num_coordinates(list(drawn.values())))
+    assert before == 16_654 and after < before * 0.3
+    for code, outline in outlines.items():
+        assert drawn[code].is_valid and drawn[code].geom_type == outline.geom_type
+        distance = shapely.hausdorff_distance(drawn[code], outline)
+        assert distance <= store_module.DRAWN_TOLERANCE * 2, code
+        assert drawn[code].area == pytest.approx(outline.area, rel=0.01)
 
 
 def test_a_national_layer_s_map_reads_only_the_outlines_it_draws(store, monkeypatch):
@@ -218,6 +251,8 @@ def test_boundaries_stored_before_schema_7_get_their_extents_when_the_database_i
         areas = queries.boundaries(store).areas.set_index("code")
         assert areas.loc["Berga", ["west", "south", "east", "north"]].tolist() == [15, 58, 16, 59]
         assert areas.loc["Ryd", ["west", "south", "east", "north"]].tolist() == [15, 57, 18, 58.5]
+        features = {f["id"]: f["geometry"] for f in queries.boundaries(store).geojson["features"]}
+        assert features == {"Berga": square, "Ryd": parts}  # nothing to simplify in these
 
 
 def test_unknown_areas_are_refused_with_their_names_and_nothing_is_stored(store):
