@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import time
 
@@ -77,6 +78,14 @@ def test_a_big_result_comes_back_whole_through_the_memory_file_and_can_be_change
 
 def test_without_a_memory_file_the_result_comes_by_the_pipe(monkeypatch):
     monkeypatch.setattr(isolated, "_memory_file", lambda: None)
+    assert_big_result(isolated.run(big_result, memory_bytes=500 * MB, seconds=60))
+
+
+def test_when_the_memory_file_is_full_the_result_comes_by_the_pipe(monkeypatch):
+    def full(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(isolated, "_write_all", full)  # in the forked child too
     assert_big_result(isolated.run(big_result, memory_bytes=500 * MB, seconds=60))
 
 
