@@ -180,12 +180,13 @@ def _child(work: Callable[[Progress], Any], memory_bytes: int, fd: int, shared: 
     os.dup2(os.open(os.devnull, os.O_WRONLY), 2)
     try:
         result = work(lambda fraction, text: send("progress", fraction, text))
-        try:
-            if shared is None:
-                raise OSError("no memory file")
-            _send_result(result, send, shared)
-        except OSError:  # no room for the memory file: the pipe, as where there is none
+        if shared is None:
             send("result", result)
+        else:
+            try:
+                _send_result(result, send, shared)
+            except OSError:  # no room in the memory file: the pipe, as where there is none
+                send("result", result)
     except MemoryError:
         pass  # the parent reads a missing result as out of memory
     except BaseException as exc:  # noqa: BLE001 - the parent raises it

@@ -11,9 +11,11 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
+from segdash import store as store_module
 from segdash.config import Limits
 from segdash.importer import ImportResult, Issue, UploadedFile, import_files
 from segdash.store import Store
@@ -151,6 +153,19 @@ def import_refused(store: Store, *files: UploadedFile, limits: Limits | None = N
 def where(issue: Issue) -> tuple:
     """An issue as (message, sheet, row, column, value), the way the report shows it."""
     return (issue.message, issue.sheet, issue.row, issue.column, issue.value)
+
+
+def database_at_schema(path: Path, version: int) -> duckdb.DuckDBPyConnection:
+    """A database file as a segdash of schema `version` left it (its migrations and the built-in
+    master data), open for the test to add rows before segdash opens it again."""
+    con = duckdb.connect(str(path))
+    for target, migration in enumerate(store_module.MIGRATIONS[:version], start=1):
+        con.execute(migration)
+        if target == 1:
+            store_module._seed_system_batch(con)  # as the store does
+    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    con.execute("INSERT INTO schema_version VALUES (?)", [version])
+    return con
 
 
 def rows(store: Store, sql: str, params: list | None = None) -> list[tuple]:

@@ -8,9 +8,8 @@ import json
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
-from conftest import import_ok, import_refused, rows, where
+from conftest import database_at_schema, import_ok, import_refused, rows, where
 
 from segdash import cli, queries
 from segdash import store as store_module
@@ -220,15 +219,7 @@ def test_a_national_layer_s_map_reads_only_the_outlines_it_draws(store, monkeypa
 
 def test_boundaries_stored_before_schema_7_get_their_extents_when_the_database_is_opened(tmp_path):
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for version, migration in enumerate(store_module.MIGRATIONS[:6], start=1):
-        con.execute(migration)
-        if version == 1:
-            store_module._seed_system_batch(con)  # as the store does
-        if version == 6:
-            con.execute("INSERT INTO schema_version VALUES (6)")
-        if version == 1:
-            con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
+    con = database_at_schema(path, 6)
     con.execute(
         "INSERT INTO import_batch VALUES (1, 'boundaries', 'b.geojson', 'x', 'test', now(), '{}',"
         " 'active', false)"

@@ -5,10 +5,9 @@ them, and a database of schema 5 gets them when it is opened."""
 
 from __future__ import annotations
 
-import duckdb
 import pandas as pd
 import pytest
-from conftest import PLAN_2022, followup_file, import_ok, plan_file
+from conftest import PLAN_2022, database_at_schema, followup_file, import_ok, plan_file
 
 from segdash import queries
 from segdash import store as store_module
@@ -118,13 +117,7 @@ def test_a_failed_write_leaves_the_current_tables_as_they_were(plan_store):
 
 def test_a_schema_5_database_gets_its_current_tables_when_opened(tmp_path):
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for version, migration in enumerate(store_module.MIGRATIONS[:5], start=1):
-        con.execute(migration)
-        if version == 1:
-            store_module._seed_system_batch(con)  # as the store does
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    con.execute("INSERT INTO schema_version VALUES (5)")
+    con = database_at_schema(path, 5)
     for batch in (1, 2):
         con.execute(
             "INSERT INTO import_batch VALUES (?, 'plan', ?, ?, 'test', now(), '{}',"

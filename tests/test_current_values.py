@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import math
 
-import duckdb
 import pandas as pd
 import pytest
+from conftest import database_at_schema
 
 from segdash import queries
 from segdash import store as store_module
@@ -177,11 +177,7 @@ def test_a_failed_write_leaves_the_current_values_as_they_were(db):
 
 def test_a_schema_4_database_gets_its_current_values_when_opened(tmp_path):
     path = tmp_path / "old.duckdb"
-    con = duckdb.connect(str(path))
-    for migration in store_module.MIGRATIONS[:4]:
-        con.execute(migration)
-    con.execute("CREATE TABLE schema_version (version INTEGER NOT NULL)")
-    con.execute("INSERT INTO schema_version VALUES (4)")
+    con = database_at_schema(path, 4)
     for batch in (1, 2):
         con.execute(
             "INSERT INTO import_batch VALUES (?, 'indicators', ?, ?, 'test', now(), '{}',"
